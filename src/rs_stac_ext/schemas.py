@@ -1,0 +1,287 @@
+"""The schema store: every packaged schema and OpenAPI document, by identifier.
+
+Everything here works offline. Nothing is ever fetched: the registry handed to validators
+refuses any reference that is not packaged.
+
+Lookup is lenient, verdicts are not. :func:`find_version` accepts an identifier with or without
+its trailing ``#`` and the other-host alias of every version, but the schema it returns still
+checks the declaration exactly as it was published: a document that declares the alias spelling
+is invalid under that schema, as it always was.
+
+Format policy (see :class:`FormatMode`): by default validators assert ``date-time`` (a draft-07
+format; needs ``rfc3339-validator``) and ignore ``uuid`` (not a draft-07 format), which is what
+python-jsonschema's ``Draft7Validator.FORMAT_CHECKER`` does. Since v2.0.0 our schemas back every
+format with a pattern, so their verdicts do not depend on the mode.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+import jsonschema
+import referencing
+import referencing.exceptions
+from jsonschema.protocols import Validator
+from referencing.jsonschema import DRAFT7
+
+from rs_stac_ext._catalog import VERSIONS, DocumentKind, ExtensionName, ExtensionVersion
+from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.errors import UnknownIdentifierError
+
+__all__ = [
+    "DocumentKind",
+    "ExtensionName",
+    "ExtensionVersion",
+    "FormatMode",
+    "find_version",
+    "get_openapi",
+    "get_schema",
+    "declared_versions",
+    "identifiers",
+    "is_known",
+    "newest",
+    "read_bytes",
+    "registry",
+    "validator_for",
+    "versions",
+]
+
+
+class FormatMode(StrEnum):
+    """How a validator treats the ``format`` keyword.
+
+    Attributes:
+        DRAFT7: The reference mode. Draft-07 formats are asserted (``date-time`` as full RFC 3339),
+            formats draft-07 does not define (``uuid``) are ignored.
+        ALL: Every format python-jsonschema knows is asserted, ``uuid`` included (closer to
+            ajv-formats, which the upstream examples were checked with).
+        NONE: ``format`` is an annotation only, as draft-07 allows.
+    """
+
+    DRAFT7 = "draft7"
+    ALL = "all"
+    NONE = "none"
+
+
+def _normalise(identifier: str) -> str:
+    return identifier.strip().removesuffix("#")
+
+
+@cache
+def _index() -> dict[str, ExtensionVersion]:
+    index: dict[str, ExtensionVersion] = {}
+    for entry in VERSIONS:
+        for spelling in (entry.identifier, *entry.aliases):
+            index[spelling] = entry
+    return index
+
+
+def versions(
+    extension: ExtensionName | str | None = None, *, kind: DocumentKind | None = None
+) -> tuple[ExtensionVersion, ...]:
+    """List published versions, oldest first within each extension.
+
+    Args:
+        extension: Only this extension's versions (``"cadip"`` or ``ExtensionName.CADIP``).
+        kind: Only versions publishing this kind of document.
+
+    Returns:
+        The matching versions.
+    """
+    wanted = ExtensionName(extension) if extension is not None else None
+    selected = [
+        entry
+        for entry in VERSIONS
+        if (wanted is None or entry.extension is wanted) and (kind is None or entry.kind is kind)
+    ]
+    return tuple(sorted(selected, key=lambda e: (e.extension.value, e.version_tuple)))
+
+
+def identifiers(
+    extension: ExtensionName | str | None = None, *, kind: DocumentKind | None = None
+) -> list[str]:
+    """List canonical identifiers (no aliases), oldest first within each extension.
+
+    Args:
+        extension: Only this extension's identifiers.
+        kind: Only identifiers of this kind of document.
+
+    Returns:
+        The identifiers, without trailing ``#``.
+    """
+    return [entry.identifier for entry in versions(extension, kind=kind)]
+
+
+def find_version(identifier: str) -> ExtensionVersion:
+    """Find the version an identifier names.
+
+    Args:
+        identifier: A canonical identifier or an alias, with or without trailing ``#``.
+
+    Returns:
+        The version entry (its ``identifier`` attribute is always the canonical spelling).
+
+    Raises:
+        UnknownIdentifierError: No packaged version answers to this identifier.
+    """
+    try:
+        return _index()[_normalise(identifier)]
+    except KeyError:
+        raise UnknownIdentifierError(identifier) from None
+
+
+def is_known(identifier: str) -> bool:
+    """Tell whether :func:`find_version` would find this identifier."""
+    return _normalise(identifier) in _index()
+
+
+def newest(extension: ExtensionName | str) -> ExtensionVersion:
+    """Return the newest version of an extension.
+
+    Args:
+        extension: The extension, e.g. ``"cadip"``.
+
+    Returns:
+        The version with the highest version number.
+    """
+    return max(versions(extension), key=lambda e: e.version_tuple)
+
+
+def read_bytes(identifier: str) -> bytes:
+    """Return the packaged file of a version, byte for byte as published.
+
+    Args:
+        identifier: Any spelling :func:`find_version` accepts.
+
+    Returns:
+        The file's bytes.
+    """
+    entry = find_version(identifier)
+    return (extensions_root() / entry.resource_path).read_bytes()
+
+
+@cache
+def _parsed_schema(canonical: str) -> Mapping[str, Any]:
+    entry = find_version(canonical)
+    if entry.kind is not DocumentKind.JSON_SCHEMA:
+        raise UnknownIdentifierError(canonical)
+    parsed: dict[str, Any] = json.loads(read_bytes(canonical))
+    return parsed
+
+
+def get_schema(identifier: str) -> dict[str, Any]:
+    """Return a packaged JSON Schema as a new dict (safe to modify).
+
+    Args:
+        identifier: Any spelling :func:`find_version` accepts.
+
+    Returns:
+        The schema document.
+
+    Raises:
+        UnknownIdentifierError: Unknown identifier, or it names an OpenAPI document.
+    """
+    canonical = find_version(identifier).identifier
+    return copy.deepcopy(dict(_parsed_schema(canonical)))
+
+
+def get_openapi(identifier: str) -> dict[str, Any]:
+    """Return a packaged OpenAPI document (the download API extension) as a dict.
+
+    Args:
+        identifier: The document's identifier.
+
+    Returns:
+        The parsed OpenAPI document.
+
+    Raises:
+        UnknownIdentifierError: Unknown identifier, or it names a JSON Schema.
+    """
+    import yaml
+
+    entry = find_version(identifier)
+    if entry.kind is not DocumentKind.OPENAPI:
+        raise UnknownIdentifierError(identifier)
+    loaded: dict[str, Any] = yaml.safe_load(read_bytes(identifier))
+    return loaded
+
+
+def _refuse(uri: str) -> referencing.Resource[Any]:
+    raise referencing.exceptions.NoSuchResource(ref=uri)
+
+
+@cache
+def registry() -> referencing.Registry[Any]:
+    """Return a registry holding every packaged schema under every spelling of its identifier.
+
+    The registry never fetches: an unknown reference raises ``NoSuchResource``.
+
+    Returns:
+        An immutable ``referencing.Registry``.
+    """
+    resources: list[tuple[str, referencing.Resource[Any]]] = []
+    for entry in versions(kind=DocumentKind.JSON_SCHEMA):
+        resource = DRAFT7.create_resource(dict(_parsed_schema(entry.identifier)))
+        for spelling in (entry.identifier, *entry.aliases):
+            resources.append((spelling, resource))
+    empty: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse)
+    return empty.with_resources(resources).crawl()
+
+
+def _format_checker(mode: FormatMode) -> jsonschema.FormatChecker | None:
+    if mode is FormatMode.NONE:
+        return None
+    if mode is FormatMode.ALL:
+        return jsonschema.FormatChecker()
+    checker: jsonschema.FormatChecker = jsonschema.Draft7Validator.FORMAT_CHECKER
+    return checker
+
+
+@cache
+def _validator(canonical: str, mode: FormatMode) -> Validator:
+    schema = _parsed_schema(canonical)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    validator: Validator = cls(
+        schema, registry=registry(), format_checker=_format_checker(mode)
+    )
+    return validator
+
+
+def validator_for(identifier: str, *, formats: FormatMode | str = FormatMode.DRAFT7) -> Validator:
+    """Return a ready, shared validator for a packaged schema.
+
+    Validators are built once per identifier and format mode and reused.
+
+    Args:
+        identifier: Any spelling :func:`find_version` accepts.
+        formats: The format policy (see :class:`FormatMode`).
+
+    Returns:
+        A python-jsonschema validator.
+    """
+    return _validator(find_version(identifier).identifier, FormatMode(formats))
+
+
+def declared_versions(stac_extensions: Iterable[object]) -> list[ExtensionVersion]:
+    """Return the packaged versions a ``stac_extensions`` list names, in list order.
+
+    Aliases are recognised; unknown and non-string entries are skipped.
+
+    Args:
+        stac_extensions: The document's ``stac_extensions`` value.
+
+    Returns:
+        One entry per recognised identifier, without duplicates.
+    """
+    found: list[ExtensionVersion] = []
+    for item in stac_extensions:
+        if isinstance(item, str) and is_known(item):
+            entry = find_version(item)
+            if entry not in found:
+                found.append(entry)
+    return found
