@@ -123,7 +123,8 @@ VERSIONS: tuple[ExtensionVersion, ...] = (
         _AUXIP,
         "v2.0.0",
         "2026-11-25",
-        "Portable UUID pattern; Items only: `auxip:id` no longer accepted in assets or Collections.",
+        "Portable UUID pattern; Items only: `auxip:id` no longer accepted in assets or "
+        "Collections.",
     ),
     _schema_version(_CADIP, "v1.0.0", "2025-03-28", "Initial version.", host=OLD_HOST),
     _schema_version(_CADIP, "v1.1.0", "2025-04-04", "Identifier moved to home.rs-python.eu."),
@@ -173,7 +174,8 @@ VERSIONS: tuple[ExtensionVersion, ...] = (
         version="v1.0.0",
         identifier=_url(HOME_HOST, _DOWNLOAD, "v1.0.0", "openapi.yaml"),
         released=_dt.date(2025, 3, 31),
-        summary="Initial version: `GET /collections/{collectionId}/items/{itemId}/download/{assetId}`.",
+        summary="Initial version: "
+        "`GET /collections/{collectionId}/items/{itemId}/download/{assetId}`.",
         conformance_classes=("https://api.stacspec.org/v1.0.0/download",),
     ),
     ExtensionVersion(

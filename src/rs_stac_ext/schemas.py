@@ -38,10 +38,10 @@ __all__ = [
     "ExtensionName",
     "ExtensionVersion",
     "FormatMode",
+    "declared_versions",
     "find_version",
     "get_openapi",
     "get_schema",
-    "declared_versions",
     "identifiers",
     "is_known",
     "newest",
@@ -212,7 +212,8 @@ def get_openapi(identifier: str) -> dict[str, Any]:
 
 
 def _refuse(uri: str) -> referencing.Resource[Any]:
-    raise referencing.exceptions.NoSuchResource(ref=uri)
+    # referencing's attrs classes are not understood by mypy's attrs support.
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 @cache
@@ -229,7 +230,7 @@ def registry() -> referencing.Registry[Any]:
         resource = DRAFT7.create_resource(dict(_parsed_schema(entry.identifier)))
         for spelling in (entry.identifier, *entry.aliases):
             resources.append((spelling, resource))
-    empty: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse)
+    empty: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
     return empty.with_resources(resources).crawl()
 
 
@@ -246,9 +247,7 @@ def _format_checker(mode: FormatMode) -> jsonschema.FormatChecker | None:
 def _validator(canonical: str, mode: FormatMode) -> Validator:
     schema = _parsed_schema(canonical)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    validator: Validator = cls(
-        schema, registry=registry(), format_checker=_format_checker(mode)
-    )
+    validator: Validator = cls(schema, registry=registry(), format_checker=_format_checker(mode))
     return validator
 
 
