@@ -1,0 +1,328 @@
+"""Turn JSON Schema errors into problems a person can act on.
+
+python-jsonschema reports a failed ``oneOf`` as "is not valid under any of the given schemas".
+Our schemas switch on the document's ``type`` with a ``oneOf``, so we pick the branch the document
+meant (the one whose ``type`` constant matches), descend into its errors, and word each leaf
+error as what was expected at which JSON pointer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+from rs_stac_ext.schemas import FormatMode, find_version, validator_for
+
+__all__ = ["Problem", "check", "describe", "pointer"]
+
+_JSON_TYPES = {
+    "NoneType": "null",
+    "bool": "a boolean",
+    "int": "an integer",
+    "float": "a number",
+    "str": "a string",
+    "list": "an array",
+    "dict": "an object",
+}
+_EXPECTED_TYPES = {
+    "null": "null",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a document fails a schema.
+
+    Attributes:
+        schema: Identifier of the schema that reported it.
+        path: JSON pointer (RFC 6901) of the offending location in the document; ``""`` is the root.
+        message: What was expected, in words.
+        keyword: The JSON Schema keyword that failed (``type``, ``required``, ...).
+        schema_path: JSON pointer of the failing rule inside the schema.
+    """
+
+    schema: str
+    path: str
+    message: str
+    keyword: str
+    schema_path: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the problem as a JSON-ready dict (the stable ``--format json`` shape)."""
+        return {
+            "schema": self.schema,
+            "path": self.path,
+            "message": self.message,
+            "keyword": self.keyword,
+            "schema_path": self.schema_path,
+        }
+
+
+def pointer(parts: Iterable[str | int]) -> str:
+    """Build an RFC 6901 JSON pointer from path parts."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _got(instance: Any) -> str:
+    return _JSON_TYPES.get(type(instance).__name__, type(instance).__name__)
+
+
+def _expected_type(spec: Any) -> str:
+    names = spec if isinstance(spec, list) else [spec]
+    return " or ".join(_EXPECTED_TYPES.get(str(n), str(n)) for n in names)
+
+
+def _unexpected_keys(error: ValidationError) -> list[str]:
+    instance: Any = error.instance
+    schema: Any = error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, Mapping):
+        return []
+    declared = set(schema.get("properties", {}))
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in instance
+        if key not in declared and not any(re.search(p, key) for p in patterns)
+    ]
+
+
+def describe(error: ValidationError) -> str:
+    """Word one (leaf) validation error as an expectation.
+
+    Args:
+        error: A python-jsonschema error without useful sub-errors.
+
+    Returns:
+        A sentence such as ``expected an integer, got a number (2.5)``.
+    """
+    keyword = str(error.validator)
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    if keyword == "type":
+        return f"expected {_expected_type(value)}, got {_got(instance)} ({_show(instance)})"
+    if keyword == "required":
+        missing = [k for k in value if isinstance(instance, dict) and k not in instance]
+        return "missing required field " + ", ".join(repr(k) for k in missing or value)
+    if keyword == "const":
+        return f"expected {_show(value)}, got {_show(instance)}"
+    if keyword == "enum":
+        return f"expected one of {_show(value)}, got {_show(instance)}"
+    if keyword == "contains":
+        wanted = value.get("const") if isinstance(value, Mapping) else None
+        if wanted is not None:
+            return f"expected the array to contain {_show(wanted)}"
+        pattern = value.get("pattern") if isinstance(value, Mapping) else None
+        if pattern is not None:
+            return f"expected the array to contain a string matching {pattern}"
+        return "expected the array to contain a matching element"
+    if keyword == "additionalProperties":
+        keys = _unexpected_keys(error)
+        return "unexpected field " + ", ".join(repr(k) for k in keys) + " (not defined here)"
+    if keyword == "pattern":
+        return f"{_show(instance)} does not match the pattern {value}"
+    if keyword == "format":
+        return f"{_show(instance)} is not a valid {value}"
+    if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        relation = {
+            "minimum": ">=",
+            "maximum": "<=",
+            "exclusiveMinimum": ">",
+            "exclusiveMaximum": "<",
+        }[keyword]
+        return f"expected a value {relation} {value}, got {_show(instance)}"
+    if keyword in {"minLength", "maxLength"}:
+        relation = "at least" if keyword == "minLength" else "at most"
+        return f"expected {relation} {value} characters, got {_show(instance)}"
+    if keyword in {"minItems", "maxItems"}:
+        relation = "at least" if keyword == "minItems" else "at most"
+        return f"expected {relation} {value} items, got {len(instance)}"
+    if keyword == "uniqueItems":
+        return "expected unique items"
+    if keyword == "not":
+        pattern = value.get("pattern") if isinstance(value, Mapping) else None
+        if pattern is not None:
+            return f"{_show(instance)} must not contain a match of {pattern}"
+        return f"{_show(instance)} is not allowed here"
+    if keyword in {"false", "None"}:
+        return "this field is not allowed here"
+    if keyword == "anyOf" and error.context:
+        fields = [
+            repr(name)
+            for sub in error.context
+            if sub.validator == "required"
+            for name in _names(sub.validator_value)
+        ]
+        if len(fields) == len(error.context):
+            return "expected at least one of the fields " + ", ".join(fields)
+    return error.message
+
+
+def _names(value: Any) -> list[str]:
+    return [str(name) for name in value] if isinstance(value, list) else []
+
+
+def _type_branch(schema: Any, document: Any) -> int | None:
+    """Return the index of the ``oneOf`` branch whose ``type`` constant matches the document."""
+    if not isinstance(schema, Mapping) or not isinstance(document, dict):
+        return None
+    branches = schema.get("oneOf")
+    if not isinstance(branches, list):
+        return None
+    for index, branch in enumerate(branches):
+        if _type_const(branch) == document.get("type"):
+            return index
+    return None
+
+
+def _type_const(schema: Any) -> Any:
+    if not isinstance(schema, Mapping):
+        return None
+    const = schema.get("properties", {}).get("type", {}).get("const")
+    if const is not None:
+        return const
+    for sub in schema.get("allOf", []):
+        const = _type_const(sub)
+        if const is not None:
+            return const
+    return None
+
+
+def _leaves(error: ValidationError, document: Any) -> Iterator[ValidationError]:
+    if not error.context:
+        yield error
+        return
+    if error.validator == "oneOf":
+        branch = _type_branch({"oneOf": error.validator_value}, document)
+        if branch is not None and error.absolute_path == type(error.absolute_path)():
+            for sub in error.context:
+                if sub.relative_schema_path and sub.relative_schema_path[0] == branch:
+                    yield from _leaves(sub, document)
+            return
+    if error.validator == "anyOf":
+        # Every alternative failed: report them all, as any one of them would have been enough.
+        yield error
+        return
+    for sub in error.context:
+        yield from _leaves(sub, document)
+
+
+def _anyof_message(error: ValidationError) -> str:
+    options: list[str] = []
+    for sub in error.context:
+        text = f"{pointer(sub.absolute_path) or '/'}: {describe(sub)}"
+        if text not in options:
+            options.append(text)
+    return "expected at least one of: " + "; ".join(options)
+
+
+def _false_schema_key(error: ValidationError, document: Any) -> str | None:
+    """Name the key a ``false`` sub-schema rejected.
+
+    python-jsonschema does not add the property name to the path of an error raised by a
+    ``false`` schema under ``patternProperties``; recover it from the pattern and the value.
+    """
+    parent: Any = document
+    for part in error.absolute_path:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(parent, dict):
+        return None
+    candidates = [key for key, value in parent.items() if value is error.instance]
+    if len(candidates) != 1:
+        candidates = [key for key, value in parent.items() if value == error.instance]
+    return str(candidates[0]) if len(candidates) == 1 else None
+
+
+def _problem(error: ValidationError, identifier: str, document: Any) -> Problem:
+    if error.validator == "anyOf":
+        message = _anyof_message(error)
+    elif error.validator is None:
+        key = _false_schema_key(error, document)
+        if key is not None:
+            path = [*error.absolute_path, key]
+            return Problem(
+                schema=identifier,
+                path=pointer(path),
+                message=f"field {key!r} is not allowed here",
+                keyword="false",
+                schema_path=pointer(error.absolute_schema_path),
+            )
+        message = "this field is not allowed here"
+    else:
+        message = describe(error)
+    return Problem(
+        schema=identifier,
+        path=pointer(error.absolute_path),
+        message=message,
+        keyword="false" if error.validator is None else str(error.validator),
+        schema_path=pointer(error.absolute_schema_path),
+    )
+
+
+def _unmatched_type(error: ValidationError, document: Any, identifier: str) -> Problem | None:
+    """Report a document whose ``type`` matches no branch, instead of every branch's errors."""
+    if _type_branch({"oneOf": error.validator_value}, document) is not None:
+        return None
+    branches: Any = error.validator_value
+    accepted = [_type_const(branch) for branch in branches]
+    names = ", ".join(_show(name) for name in accepted if name is not None)
+    got = document.get("type") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        message = f"expected a STAC object of type {names}, got {_got(document)}"
+    else:
+        message = f"expected a STAC object of type {names}, got type {_show(got)}"
+    return Problem(
+        schema=identifier,
+        path="/type" if isinstance(document, dict) and "type" in document else "",
+        message=message,
+        keyword="oneOf",
+        schema_path=pointer(error.absolute_schema_path),
+    )
+
+
+def check(
+    document: Any, identifier: str, *, formats: FormatMode | str = FormatMode.DRAFT7
+) -> list[Problem]:
+    """Check a document against one packaged schema and return every problem.
+
+    Args:
+        document: The parsed JSON document.
+        identifier: Any spelling of a packaged schema's identifier.
+        formats: The format policy.
+
+    Returns:
+        The problems, in document order; empty when the document is valid.
+    """
+    canonical = find_version(identifier).identifier
+    validator = validator_for(canonical, formats=formats)
+    problems: list[Problem] = []
+    for error in validator.iter_errors(document):
+        if error.validator == "oneOf" and not error.absolute_path:
+            unmatched = _unmatched_type(error, document, canonical)
+            if unmatched is not None:
+                problems.append(unmatched)
+                continue
+        for leaf in _leaves(error, document):
+            problem = _problem(leaf, canonical, document)
+            if problem not in problems:
+                problems.append(problem)
+    problems.sort(key=lambda p: p.path)
+    return problems
