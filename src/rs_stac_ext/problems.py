@@ -203,6 +203,20 @@ def _type_const(schema: Any) -> Any:
     return None
 
 
+def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
+    """Return the errors of the only alternative whose ``type`` fits the value, if there is one."""
+    by_branch: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        by_branch.setdefault(branch, []).append(sub)
+    fitting = [
+        errors
+        for errors in by_branch.values()
+        if not any(e.validator == "type" and not e.relative_path for e in errors)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def _leaves(error: ValidationError, document: Any) -> Iterator[ValidationError]:
     if not error.context:
         yield error
@@ -214,8 +228,13 @@ def _leaves(error: ValidationError, document: Any) -> Iterator[ValidationError]:
                 if sub.relative_schema_path and sub.relative_schema_path[0] == branch:
                     yield from _leaves(sub, document)
             return
-    if error.validator == "anyOf":
-        # Every alternative failed: report them all, as any one of them would have been enough.
+    if error.validator in {"anyOf", "oneOf"}:
+        meant = _meant_branch(error)
+        if meant is not None:
+            for sub in meant:
+                yield from _leaves(sub, document)
+            return
+        # Several alternatives fit the value's type: any one of them would have been enough.
         yield error
         return
     for sub in error.context:

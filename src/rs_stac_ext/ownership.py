@@ -1,0 +1,372 @@
+"""pystac support for the ownership extension: who owns an Item, a Collection or a Catalog.
+
+Use :meth:`OwnershipExtension.ext` on a :class:`pystac.Item` (``properties.owner``), a
+:class:`pystac.Collection` or a :class:`pystac.Catalog` (top-level ``owner``), and
+:meth:`OwnershipExtension.summaries` for the summary of a Collection's Item owners::
+
+    >>> OwnershipExtension.ext(collection, add_if_missing=True).owner = "alice"
+
+The classes write the newest version (v2.0.0), which requires a non-empty ``owner`` on Items,
+Collections and Catalogs. The field has no prefix. :data:`OWNERSHIP_EXTENSION_HOOKS` (advertised
+through the ``pystac.extensions`` entry point) upgrades documents that declare an older version or
+another spelling while pystac reads them.
+
+This module is imported whenever pystac migrates a document, so it imports only pystac, the
+standard library and :mod:`rs_stac_ext._catalog`; :mod:`rs_stac_ext.migrate` is imported on
+first use.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Generic, Literal, TypeVar, cast
+
+import pystac
+from pystac.extensions.base import (
+    ExtensionManagementMixin,
+    PropertiesExtension,
+    SummariesExtension,
+)
+from pystac.extensions.hooks import ExtensionHooks
+from pystac.serialization.identify import STACJSONDescription, STACVersionID
+
+from rs_stac_ext._catalog import VERSIONS, ExtensionName
+
+__all__ = [
+    "ALIASES",
+    "OWNERSHIP_EXTENSION_HOOKS",
+    "OWNER_PROP",
+    "PREFIX",
+    "SCHEMA_URI",
+    "SCHEMA_URIS",
+    "CatalogOwnershipExtension",
+    "CollectionOwnershipExtension",
+    "ItemOwnershipExtension",
+    "OwnershipExtension",
+    "OwnershipExtensionHooks",
+    "SummariesOwnershipExtension",
+]
+
+_VERSIONS = sorted(
+    (entry for entry in VERSIONS if entry.extension is ExtensionName.OWNERSHIP),
+    key=lambda entry: entry.version_tuple,
+)
+
+SCHEMA_URI: str = _VERSIONS[-1].identifier
+"""Identifier of the newest version, the one these classes write."""
+
+SCHEMA_URIS: tuple[str, ...] = tuple(entry.identifier for entry in _VERSIONS)
+"""Every published canonical identifier, oldest first."""
+
+ALIASES: tuple[str, ...] = tuple(alias for entry in _VERSIONS for alias in entry.aliases)
+"""Other spellings of published identifiers (the other host, an unreleased address);
+recognised, never written."""
+
+PREFIX: str = ""
+"""The extension's field prefix: none (the field is plain ``owner``)."""
+
+OWNER_PROP: str = PREFIX + "owner"
+
+_SPELLINGS = frozenset((*SCHEMA_URIS, *ALIASES))
+
+#: The objects the ownership extension can extend.
+T = TypeVar("T", pystac.Item, pystac.Collection, pystac.Catalog)
+
+
+def _is_ours(uri: object) -> bool:
+    # Same leniency as the schema store's lookup: surrounding blanks and a trailing `#`.
+    return isinstance(uri, str) and uri.strip().removesuffix("#") in _SPELLINGS
+
+
+def _declare_newest(listed: list[str] | None) -> list[str]:
+    declared: list[str] = []
+    for uri in listed or []:
+        if not _is_ours(uri):
+            declared.append(uri)
+        elif SCHEMA_URI not in declared:
+            declared.append(SCHEMA_URI)
+    if SCHEMA_URI not in declared:
+        declared.append(SCHEMA_URI)
+    return declared
+
+
+class OwnershipExtension(
+    Generic[T],
+    PropertiesExtension,
+    ExtensionManagementMixin[pystac.Item | pystac.Collection | pystac.Catalog],
+):
+    """Read and write the owner of an Item, a Collection or a Catalog.
+
+    Do not instantiate directly; use :meth:`OwnershipExtension.ext`::
+
+        >>> OwnershipExtension.ext(item).owner
+        'bob'
+    """
+
+    name: Literal["ownership"] = "ownership"
+
+    def apply(self, owner: str) -> None:
+        """Set every ownership field.
+
+        Args:
+            owner: The owner's user name (required; v2.0.0 wants at least one character that
+                is not white space).
+        """
+        self.owner = owner
+
+    @property
+    def owner(self) -> str | None:
+        """The user name of the object's owner."""
+        return self._get_property(OWNER_PROP, str)
+
+    @owner.setter
+    def owner(self, v: str | None) -> None:
+        self._set_property(OWNER_PROP, v)
+
+    @classmethod
+    def get_schema_uri(cls) -> str:
+        """Return the newest identifier, the one these classes write."""
+        return SCHEMA_URI
+
+    @classmethod
+    def get_schema_uris(cls) -> list[str]:
+        """Return every published canonical identifier, oldest first."""
+        return list(SCHEMA_URIS)
+
+    @classmethod
+    def has_extension(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> bool:
+        """Tell whether an object declares any published version or alias of the extension.
+
+        Unlike pystac's default (a URL-prefix match that a host change defeats), every
+        published identifier and every alias is recognised explicitly.
+
+        Args:
+            obj: The Item, Collection or Catalog to look at.
+
+        Returns:
+            True when ``stac_extensions`` lists one of our spellings.
+        """
+        return obj.stac_extensions is not None and any(map(_is_ours, obj.stac_extensions))
+
+    @classmethod
+    def add_to(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
+        """Declare the newest version, replacing any older spelling of ours in place.
+
+        Args:
+            obj: The Item, Collection or Catalog to change.
+        """
+        obj.stac_extensions = _declare_newest(obj.stac_extensions)
+
+    @classmethod
+    def remove_from(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
+        """Remove every spelling of the extension from ``stac_extensions``.
+
+        Args:
+            obj: The Item, Collection or Catalog to change.
+        """
+        if obj.stac_extensions is not None:
+            obj.stac_extensions = [uri for uri in obj.stac_extensions if not _is_ours(uri)]
+
+    @classmethod
+    def ext(cls, obj: T, add_if_missing: bool = False) -> OwnershipExtension[T]:
+        """Extend an Item, a Collection or a Catalog with the ownership field.
+
+        Args:
+            obj: The object to extend.
+            add_if_missing: Declare the extension on the object when it is missing.
+
+        Returns:
+            The extension object for ``obj``.
+
+        Raises:
+            pystac.ExtensionTypeError: ``obj`` is not an Item, Collection or Catalog (assets
+                carry no owner).
+            pystac.ExtensionNotImplemented: The object does not declare the extension and
+                ``add_if_missing`` is false.
+        """
+        if isinstance(obj, pystac.Item):
+            cls.ensure_has_extension(obj, add_if_missing)
+            return cast(OwnershipExtension[T], ItemOwnershipExtension(obj))
+        # A Collection is a Catalog: test it first.
+        if isinstance(obj, pystac.Collection):
+            cls.ensure_has_extension(obj, add_if_missing)
+            return cast(OwnershipExtension[T], CollectionOwnershipExtension(obj))
+        if isinstance(obj, pystac.Catalog):
+            cls.ensure_has_extension(obj, add_if_missing)
+            return cast(OwnershipExtension[T], CatalogOwnershipExtension(obj))
+        raise pystac.ExtensionTypeError(
+            f"{cls._ext_error_message(obj)}: the owner belongs to an Item, a Collection or a "
+            "Catalog"
+        )
+
+    @classmethod
+    def summaries(
+        cls, obj: pystac.Collection, add_if_missing: bool = False
+    ) -> SummariesOwnershipExtension:
+        """Return the ownership summaries of a Collection (the owners of its Items).
+
+        Args:
+            obj: The Collection.
+            add_if_missing: Declare the extension on the Collection when it is missing.
+
+        Returns:
+            The summaries object.
+
+        Raises:
+            pystac.ExtensionNotImplemented: The Collection does not declare the extension and
+                ``add_if_missing`` is false.
+        """
+        cls.ensure_has_extension(obj, add_if_missing)
+        return SummariesOwnershipExtension(obj)
+
+
+class ItemOwnershipExtension(OwnershipExtension[pystac.Item]):
+    """The owner in an Item's properties.
+
+    Use :meth:`OwnershipExtension.ext` on an Item rather than instantiating this class.
+    """
+
+    item: pystac.Item
+    """The Item being extended."""
+
+    properties: dict[str, Any]
+    """The Item's properties, where ``owner`` lives."""
+
+    def __init__(self, item: pystac.Item) -> None:
+        self.item = item
+        self.properties = item.properties
+
+    def __repr__(self) -> str:
+        return f"<ItemOwnershipExtension Item id={self.item.id}>"
+
+
+class CollectionOwnershipExtension(OwnershipExtension[pystac.Collection]):
+    """The top-level owner of a Collection.
+
+    Use :meth:`OwnershipExtension.ext` on a Collection rather than instantiating this class.
+    """
+
+    collection: pystac.Collection
+    """The Collection being extended."""
+
+    properties: dict[str, Any]
+    """The Collection's extra top-level fields, where ``owner`` lives."""
+
+    def __init__(self, collection: pystac.Collection) -> None:
+        self.collection = collection
+        self.properties = collection.extra_fields
+
+    def __repr__(self) -> str:
+        return f"<CollectionOwnershipExtension Collection id={self.collection.id}>"
+
+
+class CatalogOwnershipExtension(OwnershipExtension[pystac.Catalog]):
+    """The top-level owner of a Catalog (allowed since v2.0.0).
+
+    Use :meth:`OwnershipExtension.ext` on a Catalog rather than instantiating this class.
+    """
+
+    catalog: pystac.Catalog
+    """The Catalog being extended."""
+
+    properties: dict[str, Any]
+    """The Catalog's extra top-level fields, where ``owner`` lives."""
+
+    def __init__(self, catalog: pystac.Catalog) -> None:
+        self.catalog = catalog
+        self.properties = catalog.extra_fields
+
+    def __repr__(self) -> str:
+        return f"<CatalogOwnershipExtension Catalog id={self.catalog.id}>"
+
+
+class SummariesOwnershipExtension(SummariesExtension):
+    """The ownership summaries of a Collection: which users own its Items.
+
+    Use :meth:`OwnershipExtension.summaries` rather than instantiating this class.
+    """
+
+    def __init__(self, collection: pystac.Collection) -> None:
+        super().__init__(collection)
+        self.collection_id = collection.id
+
+    def __repr__(self) -> str:
+        return f"<SummariesOwnershipExtension Collection id={self.collection_id}>"
+
+    @property
+    def owner(self) -> list[str] | None:
+        """The distinct owners of the Collection's Items."""
+        return self.summaries.get_list(OWNER_PROP)
+
+    @owner.setter
+    def owner(self, v: list[str] | None) -> None:
+        self._set_summary(OWNER_PROP, v)
+
+
+class OwnershipExtensionHooks(ExtensionHooks):
+    """pystac hooks that upgrade documents declaring an older ownership version or spelling.
+
+    pystac calls :meth:`migrate` on every Item, Collection and Catalog it reads. Documents that
+    declare an older identifier (or an alias) are upgraded with
+    :func:`rs_stac_ext.migrate.upgrade_in_place`.
+    """
+
+    schema_uri: str = SCHEMA_URI
+    prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
+    stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
+        pystac.STACObjectType.ITEM,
+        pystac.STACObjectType.COLLECTION,
+        pystac.STACObjectType.CATALOG,
+    }
+
+    def has_extension(self, obj: dict[str, Any]) -> bool:
+        """Tell whether a document declares any published version or alias of the extension.
+
+        Args:
+            obj: A STAC document as a dict.
+
+        Returns:
+            True when its ``stac_extensions`` lists one of our spellings.
+        """
+        listed = obj.get("stac_extensions")
+        return isinstance(listed, list) and any(map(_is_ours, listed))
+
+    def migrate(
+        self, obj: dict[str, Any], version: STACVersionID, info: STACJSONDescription
+    ) -> None:
+        """Upgrade a document that declares an older version or another spelling, in place.
+
+        pystac's base implementation is deliberately not called: it would swap the identifier
+        first (after which the upgrade no longer sees an old version) and, working from the
+        stale ``info.extensions``, could append the identifier a second time.
+
+        Args:
+            obj: The document, modified in place.
+            version: The document's STAC version (unused: our versions do not depend on it).
+            info: pystac's description of the document (unused).
+
+        Warns:
+            MigrationWarning: A value had to be removed because the newest version has no
+                place for it.
+        """
+        del version, info
+        listed = obj.get("stac_extensions")
+        if not isinstance(listed, list) or not any(
+            _is_ours(uri) and uri != SCHEMA_URI for uri in listed
+        ):
+            return
+        from rs_stac_ext.migrate import MigrationWarning, upgrade_in_place
+
+        changes = upgrade_in_place(obj, [ExtensionName.OWNERSHIP])
+        removed = [change for change in changes if change.action == "remove"]
+        if removed:
+            details = "; ".join(f"{change.path}: {change.detail}" for change in removed)
+            warnings.warn(
+                f"{obj.get('id')!r}: values removed while upgrading to {SCHEMA_URI}: {details}",
+                MigrationWarning,
+                stacklevel=2,
+            )
+
+
+OWNERSHIP_EXTENSION_HOOKS: ExtensionHooks = OwnershipExtensionHooks()
+"""The hooks pystac discovers through the ``pystac.extensions`` entry point."""

@@ -1,0 +1,44 @@
+"""Shared fixtures: where the upstream documents are, and the hypothesis profile."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+UPSTREAM = Path(os.environ.get("RS_STAC_UPSTREAM", REPO_ROOT.parent / "shared" / "upstream"))
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def upstream_examples() -> list[Path]:
+    """Every published example under ``shared/upstream/*/examples`` (empty when absent)."""
+    if not UPSTREAM.is_dir():
+        return []
+    return sorted(UPSTREAM.glob("*/examples/*.json"))
+
+
+def load_json(path: Path) -> Any:
+    """Read a JSON file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def upstream() -> Path:
+    """The upstream folder; skips the test when it is absent."""
+    if not UPSTREAM.is_dir():
+        pytest.skip(f"upstream documents not found at {UPSTREAM}")
+    return UPSTREAM
