@@ -309,7 +309,8 @@ def asset_maps(draw: Draw, version: Published, required: tuple[str, ...]) -> Jso
         return draw(st.sampled_from([[], "x", None, [{"href": "a.raw"}]]))
     if shape == 1:
         return {}
-    keys = draw(st.lists(st.sampled_from(["a.raw", "b.raw", "thumbnail", "c"]), 1, 3, unique=True))
+    keys = draw(st.lists(st.sampled_from(["a.raw", "b.raw", "thumbnail", "c"]), min_size=1, max_size=3, unique=True)
+    )
     assets: dict[str, Json] = {}
     for key in keys:
         if key == "thumbnail" and draw(st.booleans()):
