@@ -1,13 +1,17 @@
 """Hypothesis strategies: valid field models and whole STAC Items built from them.
 
 Values are realistic (station codes, DSDB file names, OData hrefs) so that a failure reads like a
-real document. Items are STAC 1.1.0 with a null geometry and declare the newest (v2.0.0)
-identifier of their extension; CADIP Items also declare the external-ids extension.
+real document. Strategy factories are cached: building a strategy costs more than drawing from
+it, and the composite strategies draw from them many times per example.
+
+Items are STAC 1.1.0 with a null geometry and declare the newest (v2.0.0) identifier of their
+extension; CADIP Items also declare the external-ids extension.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -33,6 +37,7 @@ PLATFORMS = ("sentinel-1a", "sentinel-1c", "sentinel-2b", "sentinel-3a")
 OWNERS = ("alice", "bob", "jdoe@example.com", "operator-07", "Zoë Müller", "rs_admin")
 
 
+@cache
 def uuid_strings() -> st.SearchStrategy[str]:
     """UUIDs in canonical form, mostly lower case as services emit them."""
     return st.builds(
@@ -42,6 +47,7 @@ def uuid_strings() -> st.SearchStrategy[str]:
     )
 
 
+@cache
 def rfc3339_strings() -> st.SearchStrategy[str]:
     """RFC 3339 timestamps: optional fraction (1 to 9 digits), ``Z`` or a numeric offset."""
     moments = st.datetimes(min_value=datetime(2014, 1, 1), max_value=datetime(2035, 12, 31))
@@ -57,6 +63,7 @@ def rfc3339_strings() -> st.SearchStrategy[str]:
     return st.builds(render, moments, fractions, offsets)
 
 
+@cache
 def _other_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     entry = st.builds(
         lambda scheme, value: ExternalId(scheme=scheme, value=value),
@@ -66,6 +73,7 @@ def _other_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     return st.lists(entry, max_size=2)
 
 
+@cache
 def cadip_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     """``externalIds`` arrays holding one ``cadip`` UUID, sometimes with other schemes around it."""
     cadip = uuid_strings().map(lambda value: ExternalId(scheme="cadip", value=value))
@@ -77,11 +85,13 @@ def cadip_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     )
 
 
+@cache
 def auxip_item_properties() -> st.SearchStrategy[AuxipItemProperties]:
     """Valid AUXIP properties models."""
     return uuid_strings().map(lambda value: AuxipItemProperties(auxip_id=value))
 
 
+@cache
 def cadip_session_properties() -> st.SearchStrategy[CadipSessionProperties]:
     """Valid CADIP session models; optional fields are present or absent at random."""
     fields = st.fixed_dictionaries(
@@ -107,6 +117,7 @@ def cadip_session_properties() -> st.SearchStrategy[CadipSessionProperties]:
     return fields.map(lambda values: CadipSessionProperties(**values))
 
 
+@cache
 def cadip_file_assets() -> st.SearchStrategy[CadipFileAsset]:
     """Valid DSDB file models."""
     fields = st.fixed_dictionaries(
@@ -121,11 +132,13 @@ def cadip_file_assets() -> st.SearchStrategy[CadipFileAsset]:
     return fields.map(lambda values: CadipFileAsset(**values))
 
 
+@cache
 def ownership_properties() -> st.SearchStrategy[OwnershipProperties]:
     """Valid ownership models: real-looking user names."""
     return st.sampled_from(OWNERS).map(lambda owner: OwnershipProperties(owner=owner))
 
 
+@cache
 def _common_properties() -> st.SearchStrategy[dict[str, Any]]:
     """Core and timestamps properties; ``datetime`` is sometimes null (a range is given)."""
     return st.fixed_dictionaries(

@@ -67,6 +67,34 @@ def _is_ours(uri: object) -> bool:
     return isinstance(uri, str) and uri.strip().removesuffix("#") in _SPELLINGS
 
 
+def _type_error_message(obj: object) -> str:
+    where = {
+        pystac.Asset: "assets",
+        pystac.ItemAssetDefinition: "item asset definitions",
+        pystac.Collection: "Collections",
+    }
+    for kind, place in where.items():
+        if isinstance(obj, kind):
+            return (
+                f"AuxipExtension does not apply to type '{type(obj).__name__}': auxip "
+                f"{_VERSIONS[-1].version} keeps {AUXIP_ID_PROP} in Item properties only, "
+                f"{place} carry no auxip field"
+            )
+    return f"AuxipExtension does not apply to type '{type(obj).__name__}'; use a pystac.Item"
+
+
+def _declare_newest(listed: list[str] | None) -> list[str]:
+    declared: list[str] = []
+    for uri in listed or []:
+        if not _is_ours(uri):
+            declared.append(uri)
+        elif SCHEMA_URI not in declared:
+            declared.append(SCHEMA_URI)
+    if SCHEMA_URI not in declared:
+        declared.append(SCHEMA_URI)
+    return declared
+
+
 class AuxipExtension(
     Generic[T],
     PropertiesExtension,
@@ -168,34 +196,6 @@ class AuxipExtension(
             cls.ensure_has_extension(obj, add_if_missing)
             return cast(AuxipExtension[T], ItemAuxipExtension(obj))
         raise pystac.ExtensionTypeError(_type_error_message(obj))
-
-
-def _type_error_message(obj: object) -> str:
-    where = {
-        pystac.Asset: "assets",
-        pystac.ItemAssetDefinition: "item asset definitions",
-        pystac.Collection: "Collections",
-    }
-    for kind, place in where.items():
-        if isinstance(obj, kind):
-            return (
-                f"AuxipExtension does not apply to type '{type(obj).__name__}': auxip "
-                f"{_VERSIONS[-1].version} keeps {AUXIP_ID_PROP} in Item properties only, "
-                f"{place} carry no auxip field"
-            )
-    return f"AuxipExtension does not apply to type '{type(obj).__name__}'; use a pystac.Item"
-
-
-def _declare_newest(listed: list[str] | None) -> list[str]:
-    declared: list[str] = []
-    for uri in listed or []:
-        if not _is_ours(uri):
-            declared.append(uri)
-        elif SCHEMA_URI not in declared:
-            declared.append(SCHEMA_URI)
-    if SCHEMA_URI not in declared:
-        declared.append(SCHEMA_URI)
-    return declared
 
 
 class ItemAuxipExtension(AuxipExtension[pystac.Item]):

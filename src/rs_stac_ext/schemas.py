@@ -11,7 +11,9 @@ is invalid under that schema, as it always was.
 Format policy (see :class:`FormatMode`): by default validators assert ``date-time`` (a draft-07
 format; needs ``rfc3339-validator``) and ignore ``uuid`` (not a draft-07 format), which is what
 python-jsonschema's ``Draft7Validator.FORMAT_CHECKER`` does. Since v2.0.0 our schemas back every
-format with a pattern, so their verdicts do not depend on the mode.
+format with a pattern, so their verdicts depend on the mode only for a well-formed date-time that
+names an impossible calendar day or time (``2025-02-30T00:00:00Z``), which only a format checker
+rejects.
 """
 
 from __future__ import annotations
