@@ -64,13 +64,12 @@ def rfc3339_strings() -> st.SearchStrategy[str]:
 
 
 @cache
-def _other_external_ids() -> st.SearchStrategy[list[ExternalId]]:
-    entry = st.builds(
+def _other_external_id() -> st.SearchStrategy[ExternalId]:
+    return st.builds(
         lambda scheme, value: ExternalId(scheme=scheme, value=value),
         st.sampled_from(["https://doi.org", "https://www.wikidata.org/entity", "edrs"]),
         st.from_regex(r"[A-Za-z0-9./_-]{1,20}", fullmatch=True),
     )
-    return st.lists(entry, max_size=2)
 
 
 @cache
@@ -80,7 +79,7 @@ def cadip_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     return st.builds(
         lambda own, others, at: [*others[:at], own, *others[at:]],
         cadip,
-        _other_external_ids(),
+        st.lists(_other_external_id(), max_size=2),
         st.integers(0, 2),
     )
 
@@ -177,7 +176,22 @@ def _dsdb_asset(session: str, unit: str, model: CadipFileAsset) -> tuple[str, di
     return name, asset
 
 
-THUMBNAIL = {"href": "https://cadip.example.com/quicklook.png", "type": "image/png"}
+@cache
+def thumbnail_assets() -> st.SearchStrategy[dict[str, Any]]:
+    """A non-DSDB asset; it may carry the asset-level fields (retransfer, external ids)."""
+    return st.fixed_dictionaries(
+        {
+            "href": st.just("https://cadip.example.com/quicklook.png"),
+            "type": st.just("image/png"),
+            "roles": st.just(["thumbnail"]),
+        },
+        optional={
+            "cadip:retransfer": st.booleans(),
+            "externalIds": st.one_of(_other_external_ids().filter(bool), cadip_external_ids()).map(
+                lambda entries: [entry.model_dump() for entry in entries]
+            ),
+        },
+    )
 
 
 @st.composite
@@ -194,7 +208,7 @@ def cadip_items(draw: st.DrawFn) -> dict[str, Any]:
         name, asset = _dsdb_asset(session_name, unit, model)
         assets.setdefault(name, asset)
     if draw(st.booleans()):
-        assets["thumbnail"] = {**THUMBNAIL, "roles": ["thumbnail"]}
+        assets["thumbnail"] = draw(thumbnail_assets())
     properties = {**draw(_common_properties()), **session.to_stac()}
     return _item(session_name, [CADIP_ID, EXTERNAL_IDS_V1], properties, assets)
 

@@ -82,7 +82,9 @@ def test_broken_example_folder_is_reported_not_skipped(tmp_path: Path) -> None:
     assert not any(v.as_expected for v in verdicts)
 
 
-@pytest.mark.parametrize("path", upstream_examples(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", upstream_examples(), ids=lambda p: f"{p.parent.parent.name}/{p.name}"
+)
 def test_upstream_example_is_valid_under_the_version_it_declares(path: Path) -> None:
     document: Any = load_json(path)
     declared = schemas.declared_versions(document["stac_extensions"])

@@ -112,7 +112,9 @@ def test_cadip_v14_external_ids_keep_other_schemes() -> None:
     asset = item["assets"]["DCS_04_S1A_ch1_DSDB_00001.raw"]
     asset.pop("cadip:id")
     asset["externalIds"] = [{"scheme": "cadip", "value": FILE_UUID}]
-    item["stac_extensions"].append("https://stac-extensions.github.io/external-ids/v1.0.0/schema.json")
+    item["stac_extensions"].append(
+        "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json"
+    )
     result = upgrade(item)
     assert result.document["properties"]["externalIds"] == [
         {"scheme": "cadip", "value": SESSION_UUID}
@@ -143,8 +145,9 @@ def test_cadip_downlink_orbit_moves_to_sat() -> None:
     item["properties"]["cadip:downlink_orbit"] = 56552
     result = upgrade(item)
     assert result.document["properties"]["sat:absolute_orbit"] == 56552
-    assert "https://stac-extensions.github.io/sat/v1.0.0/schema.json" in (
-        result.document["stac_extensions"]
+    assert (
+        "https://stac-extensions.github.io/sat/v1.0.0/schema.json"
+        in (result.document["stac_extensions"])
     )
     assert is_valid_newest(result.document, "cadip")
 
@@ -238,7 +241,9 @@ def test_canonicalise_keeps_the_version() -> None:
     assert all(c.action == "identifier" for c in changes)
 
 
-@pytest.mark.parametrize("path", upstream_examples(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", upstream_examples(), ids=lambda p: f"{p.parent.parent.name}/{p.name}"
+)
 def test_upstream_examples_upgrade_to_valid_newest(path: Any) -> None:
     original = load_json(path)
     with warnings.catch_warnings():

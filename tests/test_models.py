@@ -14,14 +14,20 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from rs_stac_ext.models import (
+    DSDB_FILE_FIELDS,
     AuxipItemProperties,
+    CadipAsset,
     CadipFileAsset,
     CadipSessionProperties,
     ExternalId,
     OwnershipProperties,
     StacFields,
+    cadip_asset_from_stac,
 )
-from rs_stac_ext.schemas import newest, validator_for
+from rs_stac_ext.models._common import DATETIME_PATTERN, UUID_PATTERN
+from rs_stac_ext.models.cadip import STATION_ID_PATTERN, STATION_UNIT_ID_PATTERN
+from rs_stac_ext.models.ownership import OWNER_PATTERN
+from rs_stac_ext.schemas import get_schema, newest, validator_for
 from strategies_models import (
     AUXIP_ID,
     CADIP_ID,
@@ -35,6 +41,8 @@ UPSTREAM = Path(__file__).resolve().parents[1].parent / "shared" / "upstream"
 UUID = "6894eb36-416e-469e-8788-9a0a2b8f3a8d"
 CADIP_ENTRY = {"scheme": "cadip", "value": UUID}
 NO_SCHEME = {"scheme": "", "value": "x"}
+NO_CADIP = {"scheme": "https://doi.org", "value": "10.5270/S1-abc"}
+BAD = {"value": "not-a-uuid"}
 
 Doc = dict[str, Any]
 
@@ -64,20 +72,18 @@ def model_error(extension: str, doc: Doc) -> str | None:
         PROPERTIES_MODEL[extension].from_stac(doc["properties"])
         if extension == "cadip":
             for asset in doc["assets"].values():
-                # An asset with no `cadip:` key is not a DSDB file; the schema skips it too.
-                if any(key.startswith("cadip:") for key in asset):
-                    CadipFileAsset.from_stac(asset)
+                cadip_asset_from_stac(asset)
     except ValidationError as error:
         return str(error)
     return None
 
 
 def dsdb_asset(doc: Doc) -> dict[str, Any]:
-    return next(asset for key, asset in doc["assets"].items() if key != "thumbnail")
+    return next(asset for asset in doc["assets"].values() if is_dsdb(asset))
 
 
 def is_dsdb(asset: dict[str, Any]) -> bool:
-    return any(key.startswith("cadip:") for key in asset)
+    return any(key in DSDB_FILE_FIELDS for key in asset)
 
 
 # --- generated documents are valid, and models read them back losslessly -------------------
@@ -101,9 +107,9 @@ def test_round_trip_is_lossless(extension: str, data: st.DataObject) -> None:
     back = PROPERTIES_MODEL[extension].from_stac(properties).to_stac()
     assert back == properties
     assert json.dumps(back, sort_keys=True) == json.dumps(properties, sort_keys=True)
-    for asset in doc["assets"].values():
-        if extension == "cadip" and is_dsdb(asset):
-            assert CadipFileAsset.from_stac(asset).to_stac() == asset
+    if extension == "cadip":
+        for asset in doc["assets"].values():
+            assert cadip_asset_from_stac(asset).to_stac() == asset
 
 
 # --- one mutated field: rejected by the schema and by the model ----------------------------
@@ -152,6 +158,13 @@ def drop_from_asset(key: str) -> Mutation:
 def move_to_properties(key: str) -> Mutation:
     def mutate(doc: Doc) -> None:
         doc["properties"][key] = dsdb_asset(doc).pop(key)
+
+    return mutate
+
+
+def set_thumbnail(key: str, value: Any) -> Mutation:
+    def mutate(doc: Doc) -> None:
+        doc["assets"].setdefault("thumbnail", {"href": "quicklook.png"})[key] = value
 
     return mutate
 
@@ -226,12 +239,18 @@ MUTATIONS: dict[str, tuple[str, Mutation]] = {
     "file external ids missing": ("cadip", drop_from_asset("externalIds")),
     "file channel missing": ("cadip", drop_from_asset("cadip:channel")),
     "file unknown key": ("cadip", set_asset("cadip:checksum", "abc")),
+    "file external ids no cadip entry": ("cadip", set_asset("externalIds", [NO_CADIP])),
+    "thumbnail empty external ids": ("cadip", set_thumbnail("externalIds", [])),
+    "thumbnail bad cadip uuid": ("cadip", set_thumbnail("externalIds", [CADIP_ENTRY | BAD])),
+    "thumbnail retransfer string": ("cadip", set_thumbnail("cadip:retransfer", "no")),
+    "thumbnail with a channel only": ("cadip", set_thumbnail("cadip:channel", 1)),
+    "thumbnail with a session field": ("cadip", set_thumbnail("cadip:antenna_id", "TLR3")),
     "station id in asset": ("cadip", move_to_asset("cadip:station_id", "INS_")),
     "acquisition id in asset": ("cadip", move_to_asset("cadip:acquisition_id", "1")),
     # ownership
     "owner wrong type": ("ownership", set_property("owner", 5)),
     "owner empty": ("ownership", set_property("owner", "")),
-    "owner white space": ("ownership", set_property("owner", " \t\u3000")),
+    "owner white space": ("ownership", set_property("owner", " \t\u3000\ufeff\u0085")),
     "owner null": ("ownership", set_property("owner", None)),
     "owner list": ("ownership", set_property("owner", ["alice"])),
     "owner missing": ("ownership", drop_property("owner")),
@@ -387,6 +406,29 @@ def test_file_uuid_reads_the_cadip_entry() -> None:
     assert CadipFileAsset.from_stac(file_fields(externalIds=ids)).file_uuid == UUID
 
 
+def test_other_assets_may_carry_asset_level_fields() -> None:
+    thumbnail = {"href": "q.png", "cadip:retransfer": True, "externalIds": [NO_CADIP]}
+    model = cadip_asset_from_stac(thumbnail)
+    assert type(model) is CadipAsset
+    assert model.to_stac() == thumbnail
+    assert type(cadip_asset_from_stac(file_fields())) is CadipFileAsset
+
+
+def test_owner_white_space_is_the_schema_list_not_python_s() -> None:
+    assert OwnershipProperties.from_stac({"owner": "\x1c"}).owner == "\x1c"
+
+
+def test_patterns_are_the_schemas_own() -> None:
+    cadip = get_schema(CADIP_ID)["definitions"]
+    assert cadip["uuid"]["pattern"] == UUID_PATTERN
+    assert get_schema(AUXIP_ID)["definitions"]["uuid"]["pattern"] == UUID_PATTERN
+    assert cadip["datetime"]["pattern"] == DATETIME_PATTERN
+    session = cadip["item_fields"]["properties"]
+    assert session["cadip:station_id"]["pattern"] == STATION_ID_PATTERN
+    assert session["cadip:station_unit_id"]["pattern"] == STATION_UNIT_ID_PATTERN
+    assert get_schema(OWNERSHIP_ID)["definitions"]["owner"]["pattern"] == OWNER_PATTERN
+
+
 def test_assignment_is_validated() -> None:
     model = OwnershipProperties(owner="alice")
     with pytest.raises(ValidationError):
@@ -433,6 +475,7 @@ def test_upstream_examples_parse_and_agree(relative: str, extension: str, identi
     assert model.to_stac() == properties
     for asset in doc["assets"].values():
         if extension == "cadip":
+            assert type(cadip_asset_from_stac(asset)) is CadipFileAsset
             assert CadipFileAsset.from_stac(asset).to_stac() == asset
     assert model_error(extension, doc) is None
     assert schema_errors(extension, doc) == []

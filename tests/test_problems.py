@@ -121,6 +121,7 @@ def test_problem_to_dict_is_stable() -> None:
         "message": 'expected a boolean, got a string ("no")',
         "keyword": "type",
         "schema_path": problem.schema_path,
+        "severity": "error",
     }
     assert problem.schema_path.endswith("/type")
 

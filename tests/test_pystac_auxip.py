@@ -36,7 +36,7 @@ def _collection() -> pystac.Collection:
 
 def test_constants_come_from_the_catalog() -> None:
     entries = schemas.versions("auxip")
-    assert SCHEMA_URI == schemas.newest("auxip").identifier
+    assert schemas.newest("auxip").identifier == SCHEMA_URI
     # The classes implement v2.0.0: a newer catalog entry needs new code, not just new data.
     assert schemas.find_version(SCHEMA_URI).version == "v2.0.0"
     assert list(auxip.SCHEMA_URIS) == schemas.identifiers("auxip")
@@ -128,7 +128,7 @@ def test_other_objects_raise_extension_type_error_saying_why(obj: Any, place: st
 
 def test_unrelated_object_raises_extension_type_error() -> None:
     catalog = pystac.Catalog(id="root", description="root")
-    with pytest.raises(pystac.ExtensionTypeError, match="use a pystac.Item"):
+    with pytest.raises(pystac.ExtensionTypeError, match=r"use a pystac\.Item"):
         AuxipExtension.ext(cast(Any, catalog))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -60,7 +61,7 @@ def _dsdb(item: pystac.Item, key: str = "ch1_DSDB_00001.raw") -> AssetCadipExten
 
 
 def test_constants_come_from_the_catalog() -> None:
-    assert SCHEMA_URI == schemas.newest("cadip").identifier
+    assert schemas.newest("cadip").identifier == SCHEMA_URI
     # The classes implement v2.0.0: a newer catalog entry needs new code, not just new data.
     assert schemas.find_version(SCHEMA_URI).version == "v2.0.0"
     assert list(cadip.SCHEMA_URIS) == schemas.identifiers("cadip")
@@ -71,12 +72,9 @@ def test_constants_come_from_the_catalog() -> None:
     # Every field the v2 schema declares has a constant, and nothing else does.
     schema = schemas.get_schema(SCHEMA_URI)["definitions"]
     declared = set(schema["item_fields"]["properties"]) | set(schema["asset_fields"]["properties"])
-    constants = {
-        value
-        for name, value in vars(cadip).items()
-        if name.endswith("_PROP") and value.startswith(cadip.PREFIX)
-    }
+    constants = {value for name, value in vars(cadip).items() if name.endswith("_PROP")}
     assert constants == declared
+    assert cadip.EXTERNAL_IDS_PROP in declared
 
 
 def test_schema_uris_without_deprecation_warning() -> None:
@@ -261,12 +259,16 @@ def test_is_dsdb_file() -> None:
     item, _ = _session()
     asset = _dsdb(item)
     assert not asset.is_dsdb_file
+    asset.retransfer = True
+    asset.cadip_id = FILE_UUID
+    assert not asset.is_dsdb_file, "only channel, block number and final block make a file"
     asset.final_block = False
     assert asset.is_dsdb_file
     assert cadip.is_dsdb_file(item.assets["ch1_DSDB_00001.raw"])
     thumbnail = pystac.Asset(href="thumb.png", roles=["thumbnail"])
     assert not cadip.is_dsdb_file(thumbnail)
     assert cadip.is_dsdb_file({"href": "x", "cadip:channel": 1})
+    assert cadip.is_dsdb_file({"href": "x", "cadip:block_number": 1})
     assert not cadip.is_dsdb_file({"href": "x", "externalIds": [], "CADIP:channel": 1})
     definition = pystac.ItemAssetDefinition({"cadip:block_number": 1})
     assert cadip.is_dsdb_file(definition)
@@ -297,9 +299,14 @@ def test_built_session_validates_against_the_newest_schema() -> None:
     document = item.to_dict(transform_hrefs=False)
     validator = schemas.validator_for(SCHEMA_URI)
     assert list(validator.iter_errors(document)) == []
-    # A session field on a file asset is rejected by v2.
-    document["assets"]["thumbnail"][cadip.ANTENNA_ID_PROP] = "TLR3"
-    assert not validator.is_valid(document)
+    # A non-DSDB asset may carry the retransfer flag, but no session field and no lone file
+    # field (one file field makes it a DSDB file, which then needs them all).
+    document["assets"]["thumbnail"][cadip.RETRANSFER_PROP] = False
+    assert validator.is_valid(document)
+    for key, value in ((cadip.ANTENNA_ID_PROP, "TLR3"), (cadip.CHANNEL_PROP, 1)):
+        broken = copy.deepcopy(document)
+        broken["assets"]["thumbnail"][key] = value
+        assert not validator.is_valid(broken), key
 
 
 def test_without_external_ids_declared_the_item_is_invalid() -> None:

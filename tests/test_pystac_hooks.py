@@ -1,5 +1,8 @@
-"""pystac hooks of auxip, cadip and ownership: discovery, migration from every published
-version and spelling, and lossless reading of the upstream examples."""
+"""The pystac hooks of auxip, cadip and ownership.
+
+Discovery through the entry point, migration from every published version and spelling, and
+lossless reading of the upstream examples.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pystac.utils import str_to_datetime
 
 from rs_stac_ext import auxip, cadip, migrate, ownership, schemas
 from rs_stac_ext._catalog import ExtensionVersion
+from rs_stac_ext.migrate import MigrationWarning
 
 UPSTREAM = Path(__file__).resolve().parents[1].parent / "shared" / "upstream"
 EXAMPLES = sorted(UPSTREAM.glob("*/examples/*.json")) if UPSTREAM.is_dir() else []
@@ -302,18 +306,28 @@ def test_cadip_collection_summary_of_uuids_is_removed_with_a_warning() -> None:
     assert written["summaries"] == {"cadip:num_channels": [2]}
 
 
-@pytest.mark.xfail(
-    reason="migrate.py leaves top-level cadip: keys on Collections, which v2 rejects",
-    strict=True,
-)
-def test_cadip_collection_top_level_fields_do_not_survive() -> None:
-    # v1 ignored top-level cadip: keys on Collections; v2 forbids them.
-    document = _collection(
-        schemas.identifiers("cadip")[1],
-        summaries={"cadip:num_channels": [2]},
-        **{"cadip:station_unit_id": "00"},
+def _top_level_cases() -> list[tuple[str, dict[str, Any]]]:
+    cadip_v11 = schemas.find_version(schemas.identifiers("cadip")[1])
+    item = _cadip_item(cadip_v11, cadip_v11.identifier)
+    item["cadip:station_unit_id"] = "00"
+    auxip_item = _auxip_item(schemas.identifiers("auxip")[1])
+    auxip_item["auxip:id"] = AUXIP_UUID
+    collection = _collection(
+        cadip_v11.identifier, summaries={"cadip:num_channels": [2]}, **{"cadip:antenna_id": "A"}
     )
-    _assert_upgraded(_read(document), "cadip")
+    return [("cadip", item), ("auxip", auxip_item), ("cadip", collection)]
+
+
+@pytest.mark.parametrize(
+    ("extension", "document"), _top_level_cases(), ids=["cadip-item", "auxip-item", "cadip-coll"]
+)
+def test_top_level_prefixed_fields_do_not_survive(extension: str, document: dict[str, Any]) -> None:
+    # v1 ignored prefixed keys at the top level of Items and Collections; v2 forbids them.
+    entry = schemas.find_version(document["stac_extensions"][0])
+    assert schemas.validator_for(entry.identifier).is_valid(document)
+    with pytest.warns(MigrationWarning, match="allows no .* field here"):
+        written = _read(document)
+    _assert_upgraded(written, extension)
 
 
 # --------------------------------------------------------------------------------- ownership
@@ -389,7 +403,7 @@ def test_without_migration_the_classes_still_recognise_old_spellings() -> None:
 
 
 def _written_matches_upgrade(original: dict[str, Any]) -> None:
-    """pystac writes back exactly the upgraded document, apart from two normalisations."""
+    """Check that pystac writes back the upgraded document, apart from two normalisations."""
     expected = migrate.upgrade(original).document
     written = pystac.read_dict(copy.deepcopy(original)).to_dict(transform_hrefs=False)
     if expected["type"] == "Feature":

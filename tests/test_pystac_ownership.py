@@ -43,7 +43,7 @@ def _catalog(stac_extensions: list[str] | None = None) -> pystac.Catalog:
 
 
 def test_constants_come_from_the_catalog() -> None:
-    assert SCHEMA_URI == schemas.newest("ownership").identifier
+    assert schemas.newest("ownership").identifier == SCHEMA_URI
     # The classes implement v2.0.0: a newer catalog entry needs new code, not just new data.
     assert schemas.find_version(SCHEMA_URI).version == "v2.0.0"
     assert list(ownership.SCHEMA_URIS) == schemas.identifiers("ownership")

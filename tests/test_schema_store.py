@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -74,14 +75,14 @@ def test_lookup_accepts_hash_and_alias(identifier: str) -> None:
 def test_alias_is_recognised_but_not_a_valid_declaration() -> None:
     canonical = "https://home.rs-python.eu/auxip-stac-extension/v1.1.0/schema.json"
     alias = "https://rs-python.github.io/auxip-stac-extension/v1.1.0/schema.json"
-    item = {
+    item: dict[str, Any] = {
         "type": "Feature",
         "stac_extensions": [alias],
         "properties": {"auxip:id": "2e25ea88-ab33-11ef-8630-fa163e75e309"},
         "assets": {},
     }
     validator = schemas.validator_for(alias)
-    assert validator.schema["$id"] == canonical + "#"
+    assert schemas.get_schema(alias)["$id"] == canonical + "#"
     assert not validator.is_valid(item)
     item["stac_extensions"] = [canonical]
     assert validator.is_valid(item)
@@ -110,7 +111,10 @@ def test_published_files_are_byte_locked() -> None:
     """A published identifier is immutable: its file must never change."""
     root = extensions_root()
     lines = LOCK_FILE.read_text(encoding="utf-8").splitlines()
-    locked = dict(reversed(line.split(maxsplit=1)) for line in lines if line.strip())
+    locked: dict[str, str] = {}
+    for line in lines:
+        digest, relative = line.split(maxsplit=1)
+        locked[relative] = digest
     assert set(locked) == {v.resource_path for v in schemas.versions()}
     for relative, digest in locked.items():
         assert hashlib.sha256((root / relative).read_bytes()).hexdigest() == digest, relative
@@ -157,7 +161,7 @@ class TestFormatModes:
     cadip = "https://home.rs-python.eu/cadip-stac-extension/v1.3.0/schema.json"
     auxip = "https://home.rs-python.eu/auxip-stac-extension/v1.1.0/schema.json"
 
-    def _cadip_item(self, planned_start: str) -> dict[str, object]:
+    def _cadip_item(self, planned_start: str) -> dict[str, Any]:
         return {
             "type": "Feature",
             "stac_extensions": [self.cadip],
@@ -169,7 +173,7 @@ class TestFormatModes:
             "assets": {},
         }
 
-    def _auxip_item(self, uuid: str) -> dict[str, object]:
+    def _auxip_item(self, uuid: str) -> dict[str, Any]:
         return {
             "type": "Feature",
             "stac_extensions": [self.auxip],

@@ -13,8 +13,8 @@ session fields, on an Asset or an ItemAssetDefinition for the file fields, and
 
 The classes write the newest version (v2.0.0): session fields only in Item properties, file
 fields only in assets, the CADIP UUID as the ``cadip`` entry of ``externalIds`` (other schemes
-are kept), integer channels and block numbers, string acquisition ids. Assets without any
-``cadip:`` field (thumbnails, metadata) are allowed. :data:`CADIP_EXTENSION_HOOKS` (advertised
+are kept), integer channels and block numbers, string acquisition ids. Assets without DSDB
+file fields (thumbnails, metadata) are allowed. :data:`CADIP_EXTENSION_HOOKS` (advertised
 through the ``pystac.extensions`` entry point) upgrades documents that declare an older version
 or another spelling while pystac reads them.
 
@@ -116,6 +116,7 @@ DELIVERY_PUSH_OK_PROP: str = PREFIX + "delivery_push_ok"
 CHANNEL_PROP: str = PREFIX + "channel"
 BLOCK_NUMBER_PROP: str = PREFIX + "block_number"
 FINAL_BLOCK_PROP: str = PREFIX + "final_block"
+_DSDB_FILE_PROPS = (CHANNEL_PROP, BLOCK_NUMBER_PROP, FINAL_BLOCK_PROP)
 
 _SPELLINGS = frozenset((*SCHEMA_URIS, *ALIASES))
 _EXTERNAL_IDS_PREFIX = "https://stac-extensions.github.io/external-ids/"
@@ -157,14 +158,16 @@ def _declare_newest(listed: list[str] | None) -> list[str]:
 def is_dsdb_file(asset: pystac.Asset | pystac.ItemAssetDefinition | Mapping[str, Any]) -> bool:
     """Tell whether an asset describes a DSDB file of the session.
 
-    Under v2.0.0 an asset is a DSDB file exactly when it carries a ``cadip:`` field; other
-    assets (thumbnail, metadata) carry none. Does not look at the owner's declarations.
+    Under v2.0.0 an asset is a DSDB file exactly when it carries any of the file fields
+    (``cadip:channel``, ``cadip:block_number``, ``cadip:final_block``), and then it must carry
+    all of them and its CADIP UUID; other assets (thumbnail, metadata) carry none of them. Does
+    not look at the owner's declarations.
 
     Args:
         asset: An Asset, an ItemAssetDefinition, or an asset as a dict.
 
     Returns:
-        True when any key starts with ``cadip:``.
+        True when a DSDB file field is present.
     """
     if isinstance(asset, pystac.Asset):
         fields: Mapping[str, Any] = asset.extra_fields
@@ -172,7 +175,7 @@ def is_dsdb_file(asset: pystac.Asset | pystac.ItemAssetDefinition | Mapping[str,
         fields = asset.properties
     else:
         fields = asset
-    return any(key.startswith(PREFIX) for key in fields)
+    return any(key in fields for key in _DSDB_FILE_PROPS)
 
 
 class CadipExtension(
@@ -570,8 +573,8 @@ class FileCadipExtension(CadipExtension[F]):
 
     @property
     def is_dsdb_file(self) -> bool:
-        """Whether the asset carries any ``cadip:`` field, i.e. describes a DSDB file."""
-        return any(key.startswith(PREFIX) for key in self.properties)
+        """Whether the asset carries a DSDB file field (see :func:`is_dsdb_file`)."""
+        return any(key in self.properties for key in _DSDB_FILE_PROPS)
 
     @property
     def channel(self) -> int | None:

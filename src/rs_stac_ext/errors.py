@@ -3,8 +3,7 @@
 The hierarchy::
 
     RsStacExtError
-    ├── UnknownIdentifierError   (also a LookupError)
-    └── MigrationError           (also a ValueError)
+    └── UnknownIdentifierError   (also a LookupError)
 """
 
 from __future__ import annotations
@@ -26,7 +25,3 @@ class UnknownIdentifierError(RsStacExtError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-class MigrationError(RsStacExtError, ValueError):
-    """A document that cannot be upgraded to the newest version of an extension."""

@@ -149,10 +149,10 @@ def _upgrade_auxip(document: dict[str, Any], changes: list[Change]) -> None:
     properties = document.get("properties")
     item_id = properties.get("auxip:id") if isinstance(properties, dict) else None
     places: list[tuple[str, Any]] = [("assets", document.get("assets"))]
+    for key in [k for k in document if k.startswith("auxip:")]:
+        _remove(document, key, _pointer(key), "v2.0.0 allows no auxip field here", changes)
     if document.get("type") == "Collection":
         places.append(("item_assets", document.get("item_assets")))
-        for key in [k for k in document if k.startswith("auxip:")]:
-            _remove(document, key, _pointer(key), "Collections carry no auxip field", changes)
         summaries = document.get("summaries")
         if isinstance(summaries, dict):
             for key in [k for k in summaries if k.startswith("auxip:")]:
@@ -317,6 +317,9 @@ def _cadip_file(asset: dict[str, Any], path: str, changes: list[Change]) -> None
 
 
 def _upgrade_cadip(document: dict[str, Any], changes: list[Change]) -> None:
+    for key in [k for k in document if k.startswith("cadip:")]:
+        # v1 never looked at the top level of a document; v2 rejects cadip fields there.
+        _remove(document, key, _pointer(key), "v2.0.0 allows no cadip field here", changes)
     properties = document.get("properties")
     if document.get("type") == "Feature" and isinstance(properties, dict):
         _cadip_session(properties, document, changes)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from rs_stac_ext.schemas import FormatMode, find_version, validator_for
 
-__all__ = ["Problem", "check", "describe", "pointer"]
+__all__ = ["Problem", "check", "collect", "describe", "pointer"]
 
 _JSON_TYPES = {
     "NoneType": "null",
@@ -48,8 +49,10 @@ class Problem:
         schema: Identifier of the schema that reported it.
         path: JSON pointer (RFC 6901) of the offending location in the document; ``""`` is the root.
         message: What was expected, in words.
-        keyword: The JSON Schema keyword that failed (``type``, ``required``, ...).
-        schema_path: JSON pointer of the failing rule inside the schema.
+        keyword: The JSON Schema keyword that failed (``type``, ``required``, ...), or the name
+            of the rule for checks a schema cannot express.
+        schema_path: JSON pointer of the failing rule inside the schema (empty for rules).
+        severity: ``error`` makes the document invalid; ``warning`` does not.
     """
 
     schema: str
@@ -57,6 +60,7 @@ class Problem:
     message: str
     keyword: str
     schema_path: str
+    severity: str = "error"
 
     def to_dict(self) -> dict[str, str]:
         """Return the problem as a JSON-ready dict (the stable ``--format json`` shape)."""
@@ -66,6 +70,7 @@ class Problem:
             "message": self.message,
             "keyword": self.keyword,
             "schema_path": self.schema_path,
+            "severity": self.severity,
         }
 
 
@@ -331,7 +336,21 @@ def check(
         The problems, in document order; empty when the document is valid.
     """
     canonical = find_version(identifier).identifier
-    validator = validator_for(canonical, formats=formats)
+    return collect(validator_for(canonical, formats=formats), document, canonical)
+
+
+def collect(validator: Validator, document: Any, identifier: str) -> list[Problem]:
+    """Run a python-jsonschema validator and return every problem, worded for people.
+
+    Args:
+        validator: Any python-jsonschema validator.
+        document: The parsed JSON document.
+        identifier: The schema identifier to name in each problem.
+
+    Returns:
+        The problems, sorted by JSON pointer; empty when the document is valid.
+    """
+    canonical = identifier
     problems: list[Problem] = []
     for error in validator.iter_errors(document):
         if error.validator == "oneOf" and not error.absolute_path:

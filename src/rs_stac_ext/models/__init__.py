@@ -6,12 +6,21 @@ Each model reads and writes the fields under their STAC names with ``from_stac``
 
 from rs_stac_ext.models._common import ExternalId, JsonInt, Rfc3339String, StacFields, UuidString
 from rs_stac_ext.models.auxip import AuxipItemProperties
-from rs_stac_ext.models.cadip import CADIP_SCHEME, CadipFileAsset, CadipSessionProperties
+from rs_stac_ext.models.cadip import (
+    CADIP_SCHEME,
+    DSDB_FILE_FIELDS,
+    CadipAsset,
+    CadipFileAsset,
+    CadipSessionProperties,
+    cadip_asset_from_stac,
+)
 from rs_stac_ext.models.ownership import OwnershipProperties
 
 __all__ = [
     "CADIP_SCHEME",
+    "DSDB_FILE_FIELDS",
     "AuxipItemProperties",
+    "CadipAsset",
     "CadipFileAsset",
     "CadipSessionProperties",
     "ExternalId",
@@ -20,4 +29,5 @@ __all__ = [
     "Rfc3339String",
     "StacFields",
     "UuidString",
+    "cadip_asset_from_stac",
 ]

@@ -83,7 +83,7 @@ def _check_rfc3339(value: str) -> str:
 def _check_json_integer(value: object) -> object:
     # Draft-07 `integer` is any number with a zero fraction (5.0 counts) but never a boolean;
     # integral floats are normalised to int, everything else is left for the strict int check.
-    if False:
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 

@@ -6,16 +6,19 @@ closed per level, as in the schema: a file field in the properties, a session fi
 asset, or an undeclared ``cadip:`` key is a validation error. ``cadip:retransfer`` is the one field
 both levels share.
 
-Both levels carry their CADIP UUID in the external-ids extension's ``externalIds`` array, which
-must hold at least one entry of scheme ``cadip`` whose value is a UUID; entries of other schemes
-are allowed.
+Sessions and DSDB files carry their CADIP UUID in the external-ids extension's ``externalIds``
+array, which must hold at least one entry of scheme ``cadip`` whose value is a UUID; entries of
+other schemes are allowed. An asset is a DSDB file when it carries any of the file fields
+(:data:`DSDB_FILE_FIELDS`); other assets are modelled by :class:`CadipAsset`, and
+:func:`cadip_asset_from_stac` picks the right model.
 
 Integers follow JSON Schema: ``2.0`` is accepted as the integer 2 (and written back as ``2``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, StrictBool, StrictStr
 
@@ -28,7 +31,16 @@ from rs_stac_ext.models._common import (
     fullmatch,
 )
 
-__all__ = ["CADIP_SCHEME", "CadipFileAsset", "CadipSessionProperties"]
+__all__ = [
+    "CADIP_SCHEME",
+    "DSDB_FILE_FIELDS",
+    "STATION_ID_PATTERN",
+    "STATION_UNIT_ID_PATTERN",
+    "CadipAsset",
+    "CadipFileAsset",
+    "CadipSessionProperties",
+    "cadip_asset_from_stac",
+]
 
 CADIP_SCHEME = "cadip"
 """The ``externalIds`` scheme under which the CADIP service's UUID is recorded."""
@@ -47,25 +59,46 @@ _SESSION_ONLY = (
     "cadip:downlink_status_ok",
     "cadip:delivery_push_ok",
 )
-_FILE_ONLY = ("cadip:channel", "cadip:block_number", "cadip:final_block")
+STATION_ID_PATTERN = "^[A-Z0-9_]{4}$"
+"""The schema's ``cadip:station_id`` pattern."""
+
+STATION_UNIT_ID_PATTERN = "^[0-9]{2}$"
+"""The schema's ``cadip:station_unit_id`` pattern."""
+
+DSDB_FILE_FIELDS = ("cadip:channel", "cadip:block_number", "cadip:final_block")
+"""The fields whose presence makes an asset a DSDB file (which must then carry all three)."""
 
 
-def _check_external_ids(entries: list[ExternalId]) -> list[ExternalId]:
+def _check_entries(entries: list[ExternalId]) -> list[ExternalId]:
     if not entries:
         raise ValueError("expected at least one entry")
-    cadip = [entry for entry in entries if entry.scheme == CADIP_SCHEME]
-    if not cadip:
-        raise ValueError(f"expected an entry with scheme {CADIP_SCHEME!r}")
-    for entry in cadip:
-        try:
-            check_uuid(entry.value)
-        except ValueError as error:
-            raise ValueError(f"{CADIP_SCHEME!r} entry: {error}") from None
+    for entry in entries:
+        if entry.scheme == CADIP_SCHEME:
+            try:
+                check_uuid(entry.value)
+            except ValueError as error:
+                raise ValueError(f"{CADIP_SCHEME!r} entry: {error}") from None
     return entries
 
 
-CadipExternalIds = Annotated[list[ExternalId], AfterValidator(_check_external_ids)]
-"""An ``externalIds`` array holding the CADIP UUID (scheme ``cadip``)."""
+def _check_has_cadip(entries: list[ExternalId]) -> list[ExternalId]:
+    if not any(entry.scheme == CADIP_SCHEME for entry in entries):
+        raise ValueError(f"expected an entry with scheme {CADIP_SCHEME!r}")
+    return entries
+
+
+ExternalIdEntries = Annotated[list[ExternalId], AfterValidator(_check_entries)]
+"""A non-empty ``externalIds`` array; any ``cadip`` entry holds a UUID."""
+
+CadipExternalIds = Annotated[ExternalIdEntries, AfterValidator(_check_has_cadip)]
+"""An ``externalIds`` array that holds the CADIP UUID (an entry of scheme ``cadip``)."""
+
+
+StationId = Annotated[StrictStr, fullmatch(STATION_ID_PATTERN, "4 characters among A-Z, 0-9, _")]
+"""A station code such as ``INS_``."""
+
+StationUnitId = Annotated[StrictStr, fullmatch(STATION_UNIT_ID_PATTERN, "two digits")]
+"""A two-digit X-band station unit such as ``00``."""
 
 
 def _first_cadip_id(entries: list[ExternalId]) -> str:
@@ -93,18 +126,13 @@ class CadipSessionProperties(StacFields):
     """
 
     prefix: ClassVar[str | None] = "cadip:"
-    elsewhere: ClassVar[dict[str, str]] = dict.fromkeys(_FILE_ONLY, "the DSDB file assets")
+    elsewhere: ClassVar[dict[str, str]] = dict.fromkeys(DSDB_FILE_FIELDS, "the DSDB file assets")
 
     external_ids: CadipExternalIds = Field(alias="externalIds")
     acquisition_id: StrictStr = Field(alias="cadip:acquisition_id", min_length=1)
     num_channels: JsonInt | None = Field(default=None, alias="cadip:num_channels", ge=1, le=4)
-    station_id: (
-        Annotated[StrictStr, fullmatch("^[A-Z0-9_]{4}$", "4 characters among A-Z, 0-9 and _")]
-        | None
-    ) = Field(default=None, alias="cadip:station_id")
-    station_unit_id: Annotated[StrictStr, fullmatch("^[0-9]{2}$", "two digits")] | None = Field(
-        default=None, alias="cadip:station_unit_id"
-    )
+    station_id: StationId | None = Field(default=None, alias="cadip:station_id")
+    station_unit_id: StationUnitId | None = Field(default=None, alias="cadip:station_unit_id")
     antenna_id: StrictStr | None = Field(default=None, alias="cadip:antenna_id", min_length=1)
     front_end_id: StrictStr | None = Field(default=None, alias="cadip:front_end_id", min_length=1)
     planned_data_start: Rfc3339String | None = Field(default=None, alias="cadip:planned_data_start")
@@ -121,11 +149,26 @@ class CadipSessionProperties(StacFields):
         return _first_cadip_id(self.external_ids)
 
 
-class CadipFileAsset(StacFields):
-    """The CADIP fields of a DSDB file asset.
+class CadipAsset(StacFields):
+    """The CADIP fields any asset of a session Item may carry.
 
-    Assets that are not DSDB files (a thumbnail, a metadata file) carry no ``cadip:`` field and
-    are not modelled here; the schema lets them through without checks.
+    An asset that is not a DSDB file (a thumbnail, a metadata file) may still say it was
+    retransferred and list external identifiers; session fields are rejected at this level.
+
+    Attributes:
+        external_ids: ``externalIds``; a ``cadip`` entry, if any, holds a UUID.
+        retransfer: ``cadip:retransfer``, the file is a retransfer.
+    """
+
+    prefix: ClassVar[str | None] = "cadip:"
+    elsewhere: ClassVar[dict[str, str]] = dict.fromkeys(_SESSION_ONLY, "the Item properties")
+
+    external_ids: ExternalIdEntries | None = Field(default=None, alias="externalIds")
+    retransfer: StrictBool | None = Field(default=None, alias="cadip:retransfer")
+
+
+class CadipFileAsset(CadipAsset):
+    """The CADIP fields of a DSDB file asset.
 
     Attributes:
         external_ids: ``externalIds``; holds the file UUID under scheme ``cadip``.
@@ -135,16 +178,30 @@ class CadipFileAsset(StacFields):
         retransfer: ``cadip:retransfer``, the file is a retransfer.
     """
 
-    prefix: ClassVar[str | None] = "cadip:"
-    elsewhere: ClassVar[dict[str, str]] = dict.fromkeys(_SESSION_ONLY, "the Item properties")
-
     external_ids: CadipExternalIds = Field(alias="externalIds")
     channel: JsonInt = Field(alias="cadip:channel", ge=1, le=4)
     block_number: JsonInt = Field(alias="cadip:block_number", ge=1)
     final_block: StrictBool = Field(alias="cadip:final_block")
-    retransfer: StrictBool | None = Field(default=None, alias="cadip:retransfer")
 
     @property
     def file_uuid(self) -> str:
         """The file's UUID in the CADIP service (the first ``cadip`` external id)."""
         return _first_cadip_id(self.external_ids)
+
+
+def cadip_asset_from_stac(mapping: Mapping[str, Any]) -> CadipAsset:
+    """Read an asset of a session Item with the model its content calls for.
+
+    Args:
+        mapping: The asset's JSON object.
+
+    Returns:
+        A :class:`CadipFileAsset` when the asset carries any of :data:`DSDB_FILE_FIELDS`,
+        otherwise a :class:`CadipAsset`.
+
+    Raises:
+        pydantic.ValidationError: The asset's CADIP fields are invalid or incomplete.
+    """
+    if any(key in mapping for key in DSDB_FILE_FIELDS):
+        return CadipFileAsset.from_stac(mapping)
+    return CadipAsset.from_stac(mapping)

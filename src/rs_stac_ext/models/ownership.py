@@ -12,10 +12,18 @@ from pydantic import AfterValidator, Field, StrictStr
 
 from rs_stac_ext.models._common import StacFields
 
-__all__ = ["OwnershipProperties"]
+__all__ = ["OWNER_PATTERN", "OwnershipProperties"]
 
-# Python's `\s`, as in the schema's pattern, so both agree on exotic white space.
-_VISIBLE = re.compile(r"[^\s]")
+OWNER_PATTERN = (
+    r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+"""The schema's ``owner`` pattern: some character that is not white space.
+
+The schema lists the white-space characters instead of writing ``\\s`` so that every regex
+engine agrees (Python's ``\\s`` would also cover U+001C to U+001F).
+"""
+
+_VISIBLE = re.compile(OWNER_PATTERN)
 
 
 def _check_owner(value: str) -> str:

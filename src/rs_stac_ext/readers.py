@@ -1,0 +1,434 @@
+"""Read STAC documents from files, folders, NDJSON streams, stdin, static catalogs and STAC APIs.
+
+Every reader yields :class:`InputDocument` records in input order and never stops at a bad
+input: a file that cannot be read or parsed becomes a record carrying a :class:`ReadError`
+(with line and column for malformed JSON), and reading goes on with the next input.
+
+Safety limits: a file larger than ``max_bytes`` or nested deeper than ``max_depth`` is refused
+with a clear error; catalog links are only followed inside the catalog's own folder; URLs are
+only fetched from hosts the caller allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import orjson
+
+__all__ = [
+    "InputDocument",
+    "ReadError",
+    "ReaderSettings",
+    "read_inputs",
+]
+
+NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".geojsonl", ".ndgeojson")
+JSON_SUFFIXES = (".json", ".geojson")
+ErrorKind = Literal["io", "json", "limit", "network", "usage"]
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """Why an input could not be turned into a document.
+
+    Attributes:
+        kind: ``io`` (cannot read), ``json`` (malformed JSON), ``limit`` (too large or too deep),
+            ``network`` (URL not allowed or failed), ``usage`` (an input that does not exist).
+        message: A sentence naming the input and what went wrong.
+        line: 1-based line of a JSON syntax error.
+        column: 1-based column of a JSON syntax error.
+    """
+
+    kind: ErrorKind
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass
+class InputDocument:
+    """One document (or one failure to read one).
+
+    Attributes:
+        source: Where it came from: a path, ``-`` for stdin, or a URL.
+        line: 1-based line number inside an NDJSON source.
+        pointer: JSON pointer of the document inside its file (``/features/3``), if not the root.
+        document: The parsed document, ``None`` when ``error`` is set.
+        error: Why the input could not be read.
+    """
+
+    source: str
+    line: int | None = None
+    pointer: str = ""
+    document: Any = None
+    error: ReadError | None = None
+
+    @property
+    def location(self) -> str:
+        """``source``, ``source:line`` or ``source#pointer``, for messages."""
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.pointer:
+            where += f"#{self.pointer}"
+        return where
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """Limits and permissions for reading inputs.
+
+    Attributes:
+        split_collections: Yield each Item of a FeatureCollection / ItemCollection separately.
+        follow_links: For a Catalog or Collection file, also read the child and item documents it
+            links to (inside its own folder only).
+        max_bytes: Largest JSON file (or NDJSON line) accepted.
+        max_depth: Deepest nesting of arrays and objects accepted.
+        allow_hosts: Hosts whose URLs may be fetched (``host`` means https; ``http://host:port``
+            allows plain http to that address).
+        max_pages: Most ``next`` links followed for one STAC API URL.
+        timeout: Seconds allowed for one HTTP request.
+    """
+
+    split_collections: bool = True
+    follow_links: bool = True
+    max_bytes: int = 256 * 2**20
+    max_depth: int = 128
+    allow_hosts: tuple[str, ...] = ()
+    max_pages: int = 1000
+    timeout: float = 30.0
+
+
+@dataclass
+class _Reader:
+    settings: ReaderSettings
+    stdin: IO[bytes] | None = None
+    visited: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------------------------ parsing
+
+    def parse(self, data: bytes, source: str, line: int | None = None) -> InputDocument:
+        if len(data) > self.settings.max_bytes:
+            return InputDocument(
+                source,
+                line,
+                error=ReadError(
+                    "limit",
+                    f"{source}: {len(data)} bytes is more than the limit of "
+                    f"{self.settings.max_bytes} bytes",
+                ),
+            )
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return self._parse_slowly(data, source, line)
+        depth = _depth(document, self.settings.max_depth)
+        if depth > self.settings.max_depth:
+            return InputDocument(
+                source,
+                line,
+                error=ReadError(
+                    "limit",
+                    f"{source}: nested more than {self.settings.max_depth} levels deep",
+                ),
+            )
+        return InputDocument(source, line, document=document)
+
+    def _parse_slowly(self, data: bytes, source: str, line: int | None) -> InputDocument:
+        """Parse with the standard library.
+
+        It accepts integers orjson cannot hold and reports the line and column of an error.
+        """
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return InputDocument(
+                source, line, error=ReadError("json", f"{source}: not UTF-8 text ({exc.reason})")
+            )
+        try:
+            document = json.loads(text, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            where = f"{source}:{line}" if line is not None else source
+            return InputDocument(
+                source,
+                line,
+                error=ReadError(
+                    "json",
+                    f"{where}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                    exc.lineno,
+                    exc.colno,
+                ),
+            )
+        except (ValueError, RecursionError) as exc:
+            return InputDocument(source, line, error=ReadError("json", f"{source}: {exc}"))
+        if _depth(document, self.settings.max_depth) > self.settings.max_depth:
+            return InputDocument(
+                source,
+                line,
+                error=ReadError(
+                    "limit", f"{source}: nested more than {self.settings.max_depth} levels deep"
+                ),
+            )
+        return InputDocument(source, line, document=document)
+
+    # ------------------------------------------------------------------------------ inputs
+
+    def read(self, target: str) -> Iterator[InputDocument]:
+        if target == "-":
+            yield from self.read_stream(self.stdin or sys.stdin.buffer, "-")
+            return
+        if urlsplit(target).scheme in {"http", "https"}:
+            yield from self.read_url(target)
+            return
+        path = Path(target)
+        if path.is_dir():
+            yield from self.read_folder(path)
+        elif path.is_file():
+            yield from self.read_file(path)
+        elif path.exists():
+            yield InputDocument(target, error=ReadError("io", f"{target}: not a regular file"))
+        else:
+            yield InputDocument(target, error=ReadError("usage", f"{target}: no such file"))
+
+    def read_folder(self, folder: Path) -> Iterator[InputDocument]:
+        files = sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix.lower() in (*JSON_SUFFIXES, *NDJSON_SUFFIXES)
+        )
+        # A folder is read file by file; links found in catalogs are not followed again.
+        for path in files:
+            if str(path.resolve()) in self.visited:
+                continue
+            yield from self.read_file(path, follow=False)
+
+    def read_file(self, path: Path, *, follow: bool | None = None) -> Iterator[InputDocument]:
+        source = str(path)
+        self.visited.add(str(path.resolve()))
+        if path.suffix.lower() in NDJSON_SUFFIXES:
+            try:
+                with path.open("rb") as stream:
+                    yield from self.read_ndjson(stream, source)
+            except OSError as exc:
+                yield InputDocument(source, error=ReadError("io", f"{source}: {exc.strerror}"))
+            return
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_bytes:
+                yield InputDocument(
+                    source,
+                    error=ReadError(
+                        "limit",
+                        f"{source}: {size} bytes is more than the limit of "
+                        f"{self.settings.max_bytes} bytes",
+                    ),
+                )
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            yield InputDocument(source, error=ReadError("io", f"{source}: {exc.strerror}"))
+            return
+        record = self.parse(data, source)
+        yield from self.expand(record)
+        should_follow = self.settings.follow_links if follow is None else follow
+        if should_follow and record.error is None and _is_catalog_like(record.document):
+            yield from self.follow_local_links(path, record.document)
+
+    def read_stream(self, stream: IO[bytes], source: str) -> Iterator[InputDocument]:
+        """Read a stream holding one JSON document, or one document per line (NDJSON)."""
+        limit = self.settings.max_bytes + 1
+        first = stream.readline(limit)
+        while first and not first.strip():
+            first = stream.readline(limit)
+        second = stream.readline(limit)
+        if not second:
+            if first:
+                yield from self.expand(self.parse(first, source))
+            return
+        head = self.parse(first, source, 1)
+        if head.error is None and isinstance(head.document, dict):
+            yield from self.expand(head)
+            yield from self.read_lines(_chain_lines(second, stream, limit), source, start=2)
+            return
+        # The first line alone is not a document: most likely one document over several lines.
+        buffered = first + second + stream.read(limit)
+        whole = self.parse(buffered, source)
+        if whole.error is None or len(buffered) > self.settings.max_bytes:
+            yield from self.expand(whole)
+            return
+        yield from self.read_lines(iter(buffered.splitlines(keepends=True)), source, start=1)
+
+    def read_ndjson(self, stream: IO[bytes], source: str) -> Iterator[InputDocument]:
+        """Read a stream holding one document per line."""
+        limit = self.settings.max_bytes + 1
+        yield from self.read_lines(iter(lambda: stream.readline(limit), b""), source, start=1)
+
+    def read_lines(
+        self, lines: Iterator[bytes], source: str, *, start: int
+    ) -> Iterator[InputDocument]:
+        for number, line in enumerate(lines, start=start):
+            if line.strip():
+                yield from self.expand(self.parse(line, source, number))
+
+    def expand(self, record: InputDocument) -> Iterator[InputDocument]:
+        document = record.document
+        if (
+            self.settings.split_collections
+            and record.error is None
+            and isinstance(document, dict)
+            and document.get("type") == "FeatureCollection"
+            and isinstance(document.get("features"), list)
+        ):
+            for index, feature in enumerate(document["features"]):
+                yield InputDocument(
+                    record.source, record.line, f"/features/{index}", document=feature
+                )
+            return
+        yield record
+
+    def follow_local_links(self, path: Path, document: dict[str, Any]) -> Iterator[InputDocument]:
+        root = path.parent.resolve()
+        for href in _child_hrefs(document):
+            if urlsplit(href).scheme:
+                continue
+            target = (path.parent / href).resolve()
+            if not target.is_relative_to(root):
+                yield InputDocument(
+                    f"{path}#{href}",
+                    error=ReadError(
+                        "io", f"{path}: link {href!r} leaves the catalog folder {root}; not read"
+                    ),
+                )
+                continue
+            if str(target) in self.visited:
+                continue
+            if not target.is_file():
+                yield InputDocument(
+                    str(target), error=ReadError("io", f"{path}: linked file {href!r} not found")
+                )
+                continue
+            yield from self.read_file(target)
+
+    # ------------------------------------------------------------------------------ network
+
+    def read_url(self, url: str) -> Iterator[InputDocument]:
+        from rs_stac_ext._http import HttpRefusedError, fetch_json_bytes
+
+        pages = 0
+        next_url: str | None = url
+        while next_url is not None and pages < self.settings.max_pages:
+            if next_url in self.visited:
+                return
+            self.visited.add(next_url)
+            pages += 1
+            try:
+                data = fetch_json_bytes(
+                    next_url,
+                    allow_hosts=self.settings.allow_hosts,
+                    max_bytes=self.settings.max_bytes,
+                    timeout=self.settings.timeout,
+                )
+            except HttpRefusedError as exc:
+                yield InputDocument(next_url, error=ReadError("network", str(exc)))
+                return
+            record = self.parse(data, next_url)
+            yield from self.expand(record)
+            document = record.document
+            next_url = None
+            if record.error is None and isinstance(document, dict):
+                if document.get("type") == "FeatureCollection":
+                    next_url = _next_link(document, record.source)
+                elif _is_catalog_like(document) and self.settings.follow_links:
+                    for href in _child_hrefs(document):
+                        yield from self.read_url(urljoin(record.source, href))
+
+
+def _chain_lines(first: bytes, stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    yield first
+    yield from iter(lambda: stream.readline(limit), b"")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Return the nesting depth of a parsed document, stopping once past ``limit``."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict):
+            children: Iterable[Any] = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _is_catalog_like(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("type") in {"Catalog", "Collection"}
+
+
+def _child_hrefs(document: dict[str, Any]) -> list[str]:
+    links = document.get("links")
+    if not isinstance(links, list):
+        return []
+    return [
+        link["href"]
+        for link in links
+        if isinstance(link, dict)
+        and link.get("rel") in {"child", "item"}
+        and isinstance(link.get("href"), str)
+    ]
+
+
+def _next_link(document: dict[str, Any], base: str) -> str | None:
+    links = document.get("links")
+    if not isinstance(links, list):
+        return None
+    for link in links:
+        if (
+            isinstance(link, dict)
+            and link.get("rel") == "next"
+            and isinstance(link.get("href"), str)
+            and str(link.get("method", "GET")).upper() == "GET"
+        ):
+            return urljoin(base, str(link["href"]))
+    return None
+
+
+def read_inputs(
+    targets: Iterable[str],
+    settings: ReaderSettings | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+    on_source: Callable[[str], None] | None = None,
+) -> Iterator[InputDocument]:
+    """Yield every document of every input, in order.
+
+    Args:
+        targets: Paths (files or folders), ``-`` for stdin, or http(s) URLs.
+        settings: Limits and permissions (defaults are safe: no host allowed).
+        stdin: The stream to read for ``-`` (default: the process's stdin).
+        on_source: Called with each top-level target before it is read (for progress).
+
+    Yields:
+        One record per document, or per input that could not be read.
+    """
+    reader = _Reader(settings or ReaderSettings(), stdin)
+    for target in targets:
+        if on_source is not None:
+            on_source(target)
+        yield from reader.read(target)
