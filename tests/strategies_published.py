@@ -1,14 +1,19 @@
 """Hypothesis strategies for documents near the decision boundaries of the published schemas.
 
-:func:`documents` draws, for one published identifier, mostly well-formed Items and Collections
-and then bends them where SPEC.md §1.2-§1.4 says verdicts flip: the declaration list, the
-companion URLs of cadip v1.4.0, field types and bounds, the closed prefix, the Item's required
-members, the Collection locations, date-time and uuid spellings, and ``externalIds`` entries.
-Catalogs, other STAC types and non-objects are drawn too.
+:func:`documents` draws, for one published identifier, a valid Item or Collection and then
+usually applies one or two *defects* from :data:`ITEM_DEFECTS`, :data:`COLLECTION_DEFECTS` and
+:data:`COMMON_DEFECTS`. Each defect sits where SPEC.md §1.2-§1.4 says a verdict may flip: the
+declaration list and the cadip v1.4.0 companion URLs, the STAC type, the Item's required members,
+field types and bounds, the closed prefix, the Collection locations, date-time and uuid
+spellings, and ``externalIds`` entries. Some defects are harmless on purpose (non-string
+declarations, ignored top-level keys, a bad asset beside a good one) so that the verdict is not
+simply "any change is invalid".
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from hypothesis import strategies as st
@@ -17,10 +22,16 @@ from oracle import PUBLISHED, Published, Rule
 
 Json = Any
 Draw = st.DrawFn
+Defect = Callable[[Draw, Published, dict[str, Json]], Json]
 
 _HOSTS: Final = ("https://rs-python.github.io", "https://home.rs-python.eu")
-_REPOS: Final = ("auxip", "cadip", "ownership")
 _TAGS: Final = ("v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0", "v2.0.0")
+OTHER_IDENTIFIERS: Final = tuple(
+    f"{host}/{name}-stac-extension/{tag}/schema.json"
+    for name in ("auxip", "cadip", "ownership")
+    for tag in _TAGS
+    for host in _HOSTS
+)
 
 GOOD_UUIDS: Final = (
     "6894eb36-416e-469e-8788-9a0a2b8f3a8d",
@@ -52,7 +63,7 @@ GOOD_DATE_TIMES: Final = (
 BAD_DATE_TIMES: Final = (
     "2025-02-30T00:00:00Z",
     "2023-02-29T00:00:00Z",
-    "2025-01-01T00:00:60Z",
+    "2016-12-31T23:59:60Z",
     "2025-01-01 00:00:00Z",
     "2025-01-01T00:00:00",
     "2025-01-01T00:00Z",
@@ -66,19 +77,13 @@ BAD_DATE_TIMES: Final = (
     "2025-01-01T00:00:00Z\n\n",
     "\uff12\uff10\uff12\uff15-01-01T00:00:00Z",  # full-width digits
 )
-# Values a field of any type might be given: the type and bound boundaries of SPEC.md §1.4.
+# Values of every JSON type, for fields that want another type.
 AWKWARD: Final[tuple[Json, ...]] = (
     5,
     5.0,
     5.5,
     0,
-    0.5,
     1,
-    1.0,
-    0.999,
-    4,
-    4.0,
-    4.001,
     -1,
     10**20,
     True,
@@ -87,69 +92,62 @@ AWKWARD: Final[tuple[Json, ...]] = (
     "x",
     "",
     "5",
-    "565521",
-    "00",
-    "0\n",
-    "ÅÄ",
+    "\n",
     "日本",
-    "INS_",
-    "KSE_",
-    "ÅÄÖÜ",
-    "INS_\n",
-    "INS_X",
-    "👍👍👍👍",
     [],
     ["a"],
     {},
     {"minimum": 1},
 )
-# Keys that are not declared by (some) versions: prefix spellings and other versions' fields.
-STRANGE_KEYS: Final = (
-    "cadip:",
-    "auxip:",
-    "cadip:session_id",
-    "cadip:downlink_orbit",
-    "cadip:id",
-    "cadip:station_id",
-    "cadip:Channel",
-    "CADIP:id",
-    "Cadip:channel",
-    "AUXIP:id",
-    "auxip:ID",
-    "auxip:idx",
-    "auxip:id ",
-    " cadip:x",
-    "\ncadip:x",
-    "cadipx",
-    "externalIds",
-    "owner",
-    "Owner",
-    "auxip:id",
-    "title",
-    "href",
-)
-_SUMMARY_VALUES: Final = st.sampled_from(
-    [["alice"], {"minimum": 1, "maximum": 4}, 5, None, "x", [], ["6894eb36"]]
+SUMMARY_VALUES: Final[tuple[Json, ...]] = (
+    ["alice"],
+    {"minimum": 1, "maximum": 4},
+    5,
+    None,
+    "x",
+    [],
 )
 
-
-def _once_in(draw: Draw, n: int) -> bool:
-    """Return True about once in ``n`` draws.
-
-    The rare outcome is a middle value, not the simplest draw (0) that Hypothesis favours and
-    shrinks towards, so plain documents stay common and shrinking heads for them.
-    """
-    return draw(st.integers(0, n - 1)) == n // 2
+_COMPANION_NAMES: Final = ("external-ids", "file", "timestamps")
+_COMPANION_TAGS: Final = {"external-ids": "v1.0.0", "file": "v2.1.0", "timestamps": "v1.1.0"}
 
 
-def _identifier(repo: str, tag: str, host: str) -> str:
-    return f"{host}/{repo}-stac-extension/{tag}/schema.json"
+def _companion(name: str, tag: str | None = None) -> str:
+    return f"https://stac-extensions.github.io/{name}/{tag or _COMPANION_TAGS[name]}/schema.json"
 
 
-def declaration_noise(identifier: str) -> st.SearchStrategy[Json]:
-    """Elements near the identifier: other versions, the other host, one-character edits."""
-    other_ids = [_identifier(r, t, h) for r in _REPOS for t in _TAGS for h in _HOSTS]
-    near = [
+def companion_variants(name: str) -> tuple[str, ...]:
+    """Spellings of a companion URL on both sides of the v1.4.0 patterns."""
+    good = _companion(name)
+    return (
+        _companion(name, "v9.9.9"),
+        _companion(name, "v1.0.0/extra"),
+        good + "\n",
+        good.replace("https:", "http:"),
+        good.replace("github.io", "github.com"),
+        good.replace("stac-extensions.github.io", "home.rs-python.eu"),
+        f"https://stac-extensions.github.io/{name}//schema.json",
+        f"https://stac-extensions.github.io/{name}/v\n1/schema.json",
+        good + "#",
+        good + "/",
+        good + "\n\n",
+        " " + good,
+        "x" + good,
+        good.replace(".json", ".JSON"),
+        good.replace(f"/{name}/", f"/{name.upper()}/"),
+        _companion(name, "v1.0.0").replace("/schema.json", "/schema.jsonx"),
+    )
+
+
+def near_identifiers(identifier: str) -> tuple[str, ...]:
+    """One-character edits and the other host of ``identifier``; none of them declares it."""
+    other_host = (
+        identifier.replace(_HOSTS[0], _HOSTS[1])
+        if identifier.startswith(_HOSTS[0])
+        else identifier.replace(_HOSTS[1], _HOSTS[0])
+    )
+    return (
+        other_host,
         identifier + "#",
         identifier + "/",
         identifier + " ",
@@ -158,253 +156,564 @@ def declaration_noise(identifier: str) -> st.SearchStrategy[Json]:
         identifier.replace("https:", "http:"),
         identifier.upper(),
         identifier.removesuffix(".json"),
-    ]
-    return st.one_of(
-        st.sampled_from(other_ids),
-        st.sampled_from(near),
-        st.sampled_from([None, 1, True, {"href": identifier}, [identifier]]),
     )
 
 
-_COMPANION_GOOD: Final = {
-    "external-ids": (
-        "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json",
-        "https://stac-extensions.github.io/external-ids/v1.0.0/extra/schema.json",
-        "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json\n",
-    ),
-    "file": (
-        "https://stac-extensions.github.io/file/v2.1.0/schema.json",
-        "https://stac-extensions.github.io/file/x/schema.json",
-    ),
-    "timestamps": (
-        "https://stac-extensions.github.io/timestamps/v1.1.0/schema.json",
-        "https://stac-extensions.github.io/timestamps/v1.0.0/a/b/schema.json",
-    ),
-}
+# --- valid documents ------------------------------------------------------------------------------
 
 
-def _companion_bad(name: str) -> tuple[str, ...]:
-    good = f"https://stac-extensions.github.io/{name}/v1.0.0/schema.json"
-    return (
-        good.replace("https:", "http:"),
-        good.replace("github.io", "github.com"),
-        good.replace("stac-extensions.github.io", "home.rs-python.eu"),
-        f"https://stac-extensions.github.io/{name}//schema.json",
-        f"https://stac-extensions.github.io/{name}/v\n1/schema.json",
-        good + "#",
-        good + "\n\n",
-        " " + good,
-        good.replace(".json", ".JSON"),
-        good.replace(name, name.upper()),
-    )
-
-
-@st.composite
-def stac_extensions(draw: Draw, version: Published) -> Json:
-    """Draw a ``stac_extensions`` value: usually a list, mostly declaring ``version``."""
-    if _once_in(draw, 20):
-        return draw(st.sampled_from([None, version.identifier, {"0": version.identifier}]))
-    items: list[Json] = []
-    if not _once_in(draw, 20):
-        items.append(version.identifier)
-    for name, good in _COMPANION_GOOD.items():
-        pick = draw(st.integers(0, 29))
-        if pick == 15:
-            items.append(draw(st.sampled_from(_companion_bad(name))))
-        elif pick != 16:
-            items.append(draw(st.sampled_from(good)))
-    items.extend(draw(st.lists(declaration_noise(version.identifier), max_size=3)))
-    if items and _once_in(draw, 10):
-        items.append(draw(st.sampled_from(items)))
-    return draw(st.permutations(items))
-
-
-def awkward_values() -> st.SearchStrategy[Json]:
-    """Any value that tests a type or bound boundary, uuid and date-time spellings included."""
-    return st.one_of(
-        st.sampled_from(AWKWARD),
-        st.sampled_from(ODD_UUIDS + GOOD_UUIDS),
-        st.sampled_from(BAD_DATE_TIMES + GOOD_DATE_TIMES),
-        st.floats(allow_nan=False, allow_infinity=False),
-        st.integers(-5, 10),
-        st.text(max_size=6),
-    )
-
-
-@st.composite
-def external_ids(draw: Draw) -> Json:
-    """Draw an ``externalIds`` value: good cadip entries, then maybe one bent entry."""
-    if _once_in(draw, 20):
-        return draw(st.sampled_from([[], {"scheme": "cadip", "value": GOOD_UUIDS[0]}, "x", None]))
-    value = st.sampled_from(GOOD_UUIDS)
-    entries: list[Json] = [
-        {"scheme": "cadip", "value": draw(value)} for _ in range(draw(st.integers(1, 2)))
-    ]
-    if _once_in(draw, 4):
-        bent = draw(
-            st.one_of(
-                st.sampled_from(
-                    [
-                        {"scheme": "doi", "value": "10.1/x"},
-                        {"scheme": "cadip"},
-                        {"value": GOOD_UUIDS[0]},
-                        {"scheme": "CADIP", "value": GOOD_UUIDS[0]},
-                        {"scheme": ["cadip"], "value": GOOD_UUIDS[0]},
-                        {"scheme": "cadip", "value": 5},
-                        {"scheme": "cadip", "value": None},
-                        {"scheme": "cadip", "value": GOOD_UUIDS[1], "extra": True},
-                        "x",
-                        None,
-                        5,
-                        ["cadip", GOOD_UUIDS[0]],
-                    ]
-                ),
-                st.sampled_from(ODD_UUIDS).map(lambda text: {"scheme": "cadip", "value": text}),
-            )
-        )
-        entries.insert(draw(st.integers(0, len(entries))), bent)
-    return entries
-
-
-def good_values(rule: Rule) -> st.SearchStrategy[Json]:
-    """Values that usually satisfy ``rule`` (sometimes just across a boundary)."""
+def good_choices(rule: Rule) -> tuple[Json, ...]:
+    """Values that satisfy ``rule`` in every format mode (the first one is the plainest)."""
     if rule.external_ids:
-        return external_ids()
+        first, second = ({"scheme": "cadip", "value": text} for text in GOOD_UUIDS)
+        return ([first], [second], [first, second])
     if rule.fmt == "uuid":
-        return st.sampled_from(GOOD_UUIDS)
+        return GOOD_UUIDS
     if rule.fmt == "date-time":
-        return st.sampled_from(GOOD_DATE_TIMES)
+        return GOOD_DATE_TIMES
     if rule.length == 2:
-        return st.sampled_from(["04", "00", "ÅÄ"])
+        return ("04", "00", "ÅÄ")
     if rule.length == 4:
-        return st.sampled_from(["INS_", "KSE_", "ÅÄÖÜ"])
+        return ("INS_", "KSE_", "ÅÄÖÜ", "PA\n_")
     options: list[Json] = []
     if "number" in rule.types:
-        options += [1, 2, 4, 1.0, 2.5, 4.0]
+        options += [1, 2, 4, 1.0, 2.5, 4.0] if rule.minimum is not None else [565521, 5.5]
     if "integer" in rule.types:
         options += [565521, 565521.0]
     if "string" in rule.types:
-        options += ["565521", "TLR3", "", "alice"]
+        options += ["565521", "TLR3", "", "bob"]
     if "boolean" in rule.types:
-        options += [True, False]
-    return st.sampled_from(options)
+        options += [False, True]
+    return tuple(options)
+
+
+def good_values(rule: Rule) -> st.SearchStrategy[Json]:
+    """Draw a value that satisfies ``rule`` in every format mode."""
+    return st.sampled_from(good_choices(rule))
+
+
+def boundary_values(rule: Rule) -> tuple[Json, ...]:
+    """Values just across (or just inside) the boundary of ``rule``, and a few wrong types."""
+    if rule.external_ids:
+        return external_ids_variants()
+    near: list[Json] = []
+    if rule.minimum is not None:
+        low = rule.minimum
+        near += [low - 1, low - 0.5, low - 0.001, low, float(low), low + 0.5]
+    if rule.maximum is not None:
+        high = rule.maximum
+        near += [high, float(high), high + 0.001, high + 1]
+    if rule.types == frozenset({"number"}) and rule.minimum is None:
+        near += [5.5, 565521.0, -1, "565521"]
+    if "integer" in rule.types:
+        near += [5.0, 5.5, -3, 1e300, 10**20]
+    if rule.length is not None:
+        size = rule.length
+        near += ["0" * (size - 1), "0" * (size + 1), "é" * size, "👍" * size, "0" * size + "\n"]
+        near += ["0" * (size - 1) + "\n", ""]
+    if rule.fmt == "uuid":
+        near += list(ODD_UUIDS)
+    if rule.fmt == "date-time":
+        near += list(BAD_DATE_TIMES) + list(GOOD_DATE_TIMES)
+    if "string" in rule.types:
+        near += [None, 5, True, []]
+    elif "boolean" in rule.types:
+        near += [0, 1, "true", None]
+    else:
+        near += [True, False, "1", None, []]
+    return tuple(near)
+
+
+def external_ids_variants() -> tuple[Json, ...]:
+    """``externalIds`` values next to the v1.4.0 rule: one bent entry among good ones, or worse."""
+    good = {"scheme": "cadip", "value": GOOD_UUIDS[0]}
+    entries: list[Json] = [
+        {"scheme": "doi", "value": "10.1/x"},
+        {"scheme": "cadip"},
+        {"value": GOOD_UUIDS[0]},
+        {"scheme": "CADIP", "value": GOOD_UUIDS[0]},
+        {"scheme": "cadip ", "value": GOOD_UUIDS[0]},
+        {"scheme": ["cadip"], "value": GOOD_UUIDS[0]},
+        {"scheme": "cadip", "value": 5},
+        {"scheme": "cadip", "value": None},
+        {"scheme": "cadip", "value": GOOD_UUIDS[1], "extra": True},
+        *({"scheme": "cadip", "value": text} for text in ODD_UUIDS[:4]),
+        "x",
+        None,
+        ["cadip", GOOD_UUIDS[0]],
+    ]
+    whole: list[Json] = [[], good, "x", None, [good, good], [dict(good, note=None)]]
+    return (*whole, *([entry] for entry in entries), *([good, entry] for entry in entries))
+
+
+def strange_keys(version: Published) -> tuple[str, ...]:
+    """Keys ``version`` does not declare, near its prefix or declared by a sibling version."""
+    prefix = version.prefix or "owner"
+    near = (
+        f"{prefix}:",
+        f"{prefix}:session_id",
+        f"{prefix}:ID",
+        f"{prefix.upper()}:id",
+        f"{prefix.capitalize()}:x",
+        f" {prefix}:x",
+        f"\n{prefix}:x",
+        f"{prefix}x",
+        f"{prefix}:id ",
+    )
+    siblings = {
+        key
+        for other in PUBLISHED.values()
+        if other.prefix == version.prefix
+        for key in other.fields
+        if key not in version.fields
+    }
+    return near + tuple(sorted(siblings)) + ("externalIds", "Owner", "auxip:id", "cadip:x")
 
 
 @st.composite
-def field_objects(
-    draw: Draw, version: Published, required: tuple[str, ...], base: dict[str, Json]
-) -> Json:
-    """Draw an object carrying fields of ``version``: required keys usually, others sometimes."""
-    if _once_in(draw, 50):
-        return draw(st.sampled_from([None, "x", [], 5]))
-    obj: dict[str, Json] = dict(base)
+def declarations(draw: Draw, version: Published) -> list[Json]:
+    """A ``stac_extensions`` list that declares ``version`` (and its companions)."""
+    listed: list[Json] = [version.identifier]
+    if version.companions:
+        listed += [_companion(name) for name in _COMPANION_NAMES]
+    if draw(st.booleans()):
+        listed.append(draw(st.sampled_from(OTHER_IDENTIFIERS)))
+    return draw(st.permutations(listed))
+
+
+@st.composite
+def field_object(draw: Draw, version: Published, keys: tuple[str, ...]) -> dict[str, Json]:
+    """An object with ``keys`` set to good values, maybe a few more fields and neutral keys."""
     names = sorted(version.fields)
-    wanted = [key for key in required if not _once_in(draw, 40)]
-    wanted += draw(st.lists(st.sampled_from(names), max_size=4))
-    for key in wanted:
-        rule = version.fields[key]
-        bad = _once_in(draw, 25)
-        obj[key] = draw(awkward_values() if bad else good_values(rule))
-    if _once_in(draw, 10):
-        obj[draw(st.sampled_from(STRANGE_KEYS))] = draw(st.one_of(awkward_values(), external_ids()))
+    chosen = list(keys) + draw(st.lists(st.sampled_from(names), max_size=3))
+    obj: dict[str, Json] = {}
+    if draw(st.booleans()):
+        obj["title"] = "t"
+    for key in chosen:
+        obj[key] = draw(good_values(version.fields[key]))
     return obj
 
 
 @st.composite
-def asset_maps(draw: Draw, version: Published, required: tuple[str, ...]) -> Json:
-    """Draw an ``assets`` (or ``item_assets``) value: usually an object of field objects."""
-    shape = draw(st.integers(0, 19))
-    if shape == 10:
-        return draw(st.sampled_from([[], "x", None, [{"href": "a.raw"}]]))
-    if shape == 11:
-        return {}
-    names = st.sampled_from(["a.raw", "b.raw", "thumbnail", "c"])
-    keys = draw(st.lists(names, min_size=1, max_size=3, unique=True))
-    assets: dict[str, Json] = {}
-    for key in keys:
-        if key == "thumbnail" and _once_in(draw, 4):
-            assets[key] = {"href": "t.png", "roles": ["thumbnail"]}
-        else:
-            assets[key] = draw(field_objects(version, required, {"href": f"{key}"}))
-    return assets
-
-
-@st.composite
-def items(draw: Draw, version: Published) -> Json:
-    """Draw a STAC Item for ``version``, with its required members sometimes missing."""
-    document: dict[str, Json] = {
+def valid_items(draw: Draw, version: Published) -> dict[str, Json]:
+    """An Item that ``version`` accepts in every format mode."""
+    properties = draw(field_object(version, version.req_item))
+    properties["datetime"] = "2024-11-14T14:31:11Z"
+    keys = draw(st.lists(st.sampled_from(["a.raw", "b.raw", "c.raw"]), max_size=3, unique=True))
+    assets = {key: draw(field_object(version, version.req_asset)) for key in keys}
+    for key, asset in assets.items():
+        asset["href"] = key
+    return {
         "type": "Feature",
         "stac_version": "1.1.0",
-        "stac_extensions": draw(stac_extensions(version)),
+        "stac_extensions": draw(declarations(version)),
         "id": "item",
         "geometry": None,
+        "properties": properties,
+        "assets": assets,
     }
-    if not _once_in(draw, 20):
-        document["properties"] = draw(
-            field_objects(version, version.req_item, {"datetime": "2024-11-14T14:31:11Z"})
-        )
-    if not _once_in(draw, 20):
-        document["assets"] = draw(asset_maps(version, version.req_asset))
-    if _once_in(draw, 8):
-        # Ignored locations: top-level members of an Item are never checked.
-        document[draw(st.sampled_from(STRANGE_KEYS))] = draw(awkward_values())
-    return document
-
-
-def summaries(version: Published) -> st.SearchStrategy[Json]:
-    """Draw a ``summaries`` value: an object of summary keys, or something else."""
-    keys = sorted(version.fields) + list(STRANGE_KEYS[:8]) + ["datetime", "platform"]
-    as_object = st.dictionaries(st.sampled_from(keys), _SUMMARY_VALUES, max_size=3)
-    return st.one_of(as_object, as_object, st.sampled_from([[], ["owner"], "owner", None, 5]))
 
 
 @st.composite
-def collections(draw: Draw, version: Published) -> Json:
-    """Draw a STAC Collection for ``version`` with any mix of its four locations."""
+def qualifying_assets(draw: Draw, version: Published) -> dict[str, Json]:
+    """A Collection ``assets``/``item_assets`` object in which at least one asset counts."""
+    keys = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2, unique=True))
+    result: dict[str, Json] = {}
+    for key in keys:
+        counted = draw(st.sampled_from(sorted(version.any_asset)))
+        result[key] = draw(field_object(version, (counted,)))
+    return result
+
+
+@st.composite
+def valid_collections(draw: Draw, version: Published) -> dict[str, Json]:
+    """A Collection that ``version`` accepts through one or more of its locations."""
     document: dict[str, Json] = {
         "type": "Collection",
         "stac_version": "1.1.0",
-        "stac_extensions": draw(stac_extensions(version)),
+        "stac_extensions": draw(declarations(version)),
         "id": "collection",
         "description": "d",
         "license": "other",
     }
-    for location in ("assets", "item_assets"):
-        if draw(st.booleans()):
-            document[location] = draw(asset_maps(version, ()))
-    if _once_in(draw, 3):
-        document["summaries"] = draw(summaries(version))
-    if draw(st.booleans()):
-        top = draw(st.sampled_from([*sorted(version.fields), "owner", "auxip:id", "cadip:"]))
-        document[top] = draw(st.one_of(good_values(Rule(frozenset({"string"}))), awkward_values()))
+    locations = ["assets", "item_assets", "summaries"]
+    if version.top_level:
+        locations.append("top")
+    used = draw(st.lists(st.sampled_from(locations), min_size=1, max_size=3, unique=True))
+    for location in used:
+        if location == "summaries":
+            keys = draw(st.lists(st.sampled_from(sorted(version.any_summary)), min_size=1))
+            document["summaries"] = {key: draw(st.sampled_from(SUMMARY_VALUES)) for key in keys[:2]}
+        elif location == "top" and version.top_level:
+            document[version.top_level] = draw(good_values(version.fields[version.top_level]))
+        else:
+            document[location] = draw(qualifying_assets(version))
     return document
+
+
+# --- defects --------------------------------------------------------------------------------------
+
+
+def _drop_identifier(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    listed = [item for item in doc["stac_extensions"] if item != version.identifier]
+    if draw(st.booleans()):
+        listed.append(draw(st.sampled_from(near_identifiers(version.identifier))))
+    doc["stac_extensions"] = listed
+    return doc
+
+
+def _declaration_not_a_list(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    choice = draw(st.sampled_from([version.identifier, {"0": version.identifier}, None, "del"]))
+    if choice == "del":
+        del doc["stac_extensions"]
+    else:
+        doc["stac_extensions"] = choice
+    return doc
+
+
+def _declaration_noise(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    # Harmless: the identifier stays listed.
+    noise = st.one_of(
+        st.sampled_from(near_identifiers(version.identifier)),
+        st.sampled_from(OTHER_IDENTIFIERS),
+        st.sampled_from([None, 1, True, {"href": version.identifier}, [version.identifier]]),
+        st.just(version.identifier),
+    )
+    listed = doc["stac_extensions"] + draw(st.lists(noise, min_size=1, max_size=3))
+    doc["stac_extensions"] = draw(st.permutations(listed))
+    return doc
+
+
+def _bend_companion(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    name = draw(st.sampled_from(_COMPANION_NAMES))
+    listed = [item for item in doc["stac_extensions"] if item != _companion(name)]
+    if draw(st.integers(0, 4)) != 2:
+        listed.append(draw(st.sampled_from(companion_variants(name))))
+    doc["stac_extensions"] = listed
+    return doc
+
+
+def _swap_type(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    kind = draw(
+        st.sampled_from(["Catalog", "FeatureCollection", "feature", "Feature", "Collection", 5])
+    )
+    if draw(st.integers(0, 6)) == 3:
+        doc.pop("type", None)
+    else:
+        doc["type"] = kind
+    return doc
+
+
+def _not_an_object(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    return draw(st.sampled_from([[doc], None, 5, "Feature", True, json.dumps(doc)]))
+
+
+def _drop_member(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    doc.pop(draw(st.sampled_from(["properties", "assets"])), None)
+    return doc
+
+
+def _odd_member(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    member = draw(st.sampled_from(["properties", "assets"]))
+    doc[member] = draw(st.sampled_from([{}, [], None, "x", [doc.get(member)]]))
+    return doc
+
+
+def _field_objects(doc: dict[str, Json]) -> list[dict[str, Json]]:
+    """Every object in ``doc`` that FIELDS may apply to (properties, assets, item assets)."""
+    found: list[dict[str, Json]] = []
+    if isinstance(doc.get("properties"), dict):
+        found.append(doc["properties"])
+    for location in ("assets", "item_assets"):
+        if isinstance(doc.get(location), dict):
+            found += [asset for asset in doc[location].values() if isinstance(asset, dict)]
+    return found
+
+
+def _drop_required(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    targets = [obj for obj in _field_objects(doc) if set(obj) & set(version.fields)]
+    if targets:
+        obj = draw(st.sampled_from(targets))
+        del obj[draw(st.sampled_from(sorted(set(obj) & set(version.fields))))]
+    return doc
+
+
+def _bend_field(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    targets = _field_objects(doc)
+    if targets:
+        obj = draw(st.sampled_from(targets))
+        key = draw(st.sampled_from(sorted(version.fields)))
+        obj[key] = draw(st.sampled_from(boundary_values(version.fields[key])))
+    return doc
+
+
+def _strange_key(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    targets = _field_objects(doc) or [doc]
+    obj = draw(st.sampled_from(targets))
+    obj[draw(st.sampled_from(strange_keys(version)))] = draw(st.sampled_from(AWKWARD))
+    return doc
+
+
+def _extra_asset(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    location = draw(st.sampled_from(["assets", "item_assets"]))
+    if not isinstance(doc.get(location), dict):
+        doc[location] = {}
+    extra = draw(
+        st.one_of(
+            st.sampled_from([{"href": "t.png", "roles": ["thumbnail"]}, None, "x", []]),
+            field_object(version, ()),
+        )
+    )
+    doc[location]["thumbnail"] = extra
+    return doc
+
+
+def _ignored_places(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    # Harmless for Items; for Collections only ownership reads the top level.
+    key = draw(st.sampled_from(strange_keys(version)))
+    value = draw(st.sampled_from(AWKWARD))
+    if draw(st.booleans()):
+        doc[key] = value
+    else:
+        doc["links"] = [{"rel": "self", "href": "x", key: value}]
+    return doc
+
+
+def _drop_location(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    present = [key for key in ("assets", "item_assets", "summaries", "owner") if key in doc]
+    if present:
+        del doc[draw(st.sampled_from(present))]
+    return doc
+
+
+def _odd_summaries(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    uncounted = sorted(set(version.fields) - version.any_summary) + list(strange_keys(version))
+    doc["summaries"] = draw(
+        st.one_of(
+            st.sampled_from([{}, [], ["owner"], "x", None, 5, {"datetime": ["x"]}]),
+            st.dictionaries(st.sampled_from(uncounted), st.sampled_from(SUMMARY_VALUES)),
+            st.dictionaries(
+                st.sampled_from(sorted(version.any_summary)),
+                st.sampled_from(SUMMARY_VALUES),
+                min_size=1,
+                max_size=1,
+            ),
+        )
+    )
+    return doc
+
+
+def _odd_location(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    location = draw(st.sampled_from(["assets", "item_assets"]))
+    doc[location] = draw(
+        st.sampled_from([{}, [], None, "x", [{"owner": "a"}], {"a": {"href": "a"}}, {"a": None}])
+    )
+    return doc
+
+
+def _top_level_field(draw: Draw, version: Published, doc: dict[str, Json]) -> Json:
+    key = draw(st.sampled_from(sorted(version.fields)))
+    rule = version.fields[key]
+    doc[key] = draw(st.one_of(good_values(rule), st.sampled_from(boundary_values(rule))))
+    return doc
+
+
+COMMON_DEFECTS: Final[tuple[Defect, ...]] = (
+    _drop_identifier,
+    _declaration_not_a_list,
+    _declaration_noise,
+    _bend_companion,
+    _swap_type,
+    _not_an_object,
+    _bend_field,
+    _bend_field,
+    _strange_key,
+    _drop_required,
+    _extra_asset,
+    _ignored_places,
+)
+ITEM_DEFECTS: Final[tuple[Defect, ...]] = (_drop_member, _odd_member)
+COLLECTION_DEFECTS: Final[tuple[Defect, ...]] = (
+    _drop_location,
+    _odd_summaries,
+    _odd_location,
+    _top_level_field,
+)
 
 
 @st.composite
 def documents(draw: Draw, identifier: str) -> Json:
-    """Draw any JSON document aimed at the published schema ``identifier``.
+    """Draw a document aimed at the published schema ``identifier``.
 
     Args:
         draw: Hypothesis's draw function.
         identifier: A canonical identifier of a published version.
 
     Returns:
-        An Item, a Collection, a Catalog or other STAC-looking object (its ``type`` sometimes
-        swapped), or a non-object.
+        A valid Item or Collection with zero, one or two defects applied (a defect may turn it
+        into a Catalog, another STAC type or a non-object).
     """
     version = PUBLISHED[identifier]
-    shape = draw(st.integers(0, 29))
-    if shape == 15:
-        return draw(st.sampled_from([None, 5, "Feature", [], [{"type": "Feature"}], True]))
-    document: dict[str, Json] = draw(items(version) if shape % 2 else collections(version))
-    if shape == 16:
-        # A Catalog that looks like a valid Collection otherwise.
-        document["type"] = "Catalog"
-    if _once_in(draw, 10):
-        swapped = ["Catalog", "FeatureCollection", "feature", "Collection", "Feature", 5, None]
-        kind = draw(st.sampled_from([*swapped, "<missing>"]))
-        if kind == "<missing>":
-            del document["type"]
-        else:
-            document["type"] = kind
+    is_item = draw(st.booleans())
+    document: Json = draw(valid_items(version) if is_item else valid_collections(version))
+    defects = COMMON_DEFECTS + (ITEM_DEFECTS if is_item else COLLECTION_DEFECTS)
+    for _ in range(draw(st.sampled_from([1, 0, 1, 2]))):
+        if not isinstance(document, dict) or not isinstance(document.get("stac_extensions"), list):
+            break
+        document = draw(st.sampled_from(defects))(draw, version, document)
     return document
+
+
+# --- an exhaustive sweep of single defects --------------------------------------------------------
+
+
+ODD_LOCATIONS: Final[tuple[Json, ...]] = ({}, [], None, "x", {"a": None}, {"a": {"href": "a"}})
+
+
+def base_item(version: Published) -> dict[str, Json]:
+    """The plainest valid Item of ``version``: required fields only, one asset."""
+    plain = {key: good_choices(rule)[0] for key, rule in version.fields.items()}
+    declared: list[Json] = [version.identifier]
+    if version.companions:
+        declared += [_companion(name) for name in _COMPANION_NAMES]
+    return {
+        "type": "Feature",
+        "stac_extensions": declared,
+        "id": "item",
+        "properties": {"datetime": GOOD_DATE_TIMES[0]} | {k: plain[k] for k in version.req_item},
+        "assets": {"a.raw": {"href": "a.raw"} | {k: plain[k] for k in version.req_asset}},
+    }
+
+
+def base_collection(version: Published, location: str) -> dict[str, Json]:
+    """A valid Collection of ``version`` that qualifies through ``location`` only.
+
+    Args:
+        version: The published version.
+        location: ``"assets"``, ``"item_assets"``, ``"summaries"`` or ``"top"``.
+
+    Returns:
+        The Collection.
+    """
+    document: dict[str, Json] = {
+        "type": "Collection",
+        "stac_extensions": base_item(version)["stac_extensions"],
+        "id": "collection",
+    }
+    if location == "summaries":
+        document["summaries"] = {sorted(version.any_summary)[0]: ["x"]}
+    elif location == "top" and version.top_level:
+        document[version.top_level] = good_choices(version.fields[version.top_level])[0]
+    else:
+        counted = sorted(version.any_asset)[0]
+        document[location] = {"a": {counted: good_choices(version.fields[counted])[0]}}
+    return document
+
+
+def _declaration_sweep(version: Published, base: dict[str, Json]) -> Iterator[tuple[str, Json]]:
+    listed: list[Json] = base["stac_extensions"]
+    others = [item for item in listed if item != version.identifier]
+    for near in near_identifiers(version.identifier):
+        yield f"declares {near!r}", base | {"stac_extensions": [*others, near]}
+    yield "identifier twice, non-strings", base | {"stac_extensions": [5, None, *listed, *listed]}
+    yield "identifier missing", base | {"stac_extensions": others}
+    odd_lists: tuple[Json, ...] = (version.identifier, {"0": version.identifier}, None, [])
+    for odd in odd_lists:
+        yield f"stac_extensions {odd!r}", base | {"stac_extensions": odd}
+    yield "no stac_extensions", {k: v for k, v in base.items() if k != "stac_extensions"}
+    for name in _COMPANION_NAMES:
+        rest = [item for item in listed if item != _companion(name)]
+        yield f"no {name} companion", base | {"stac_extensions": rest}
+        for variant in companion_variants(name):
+            yield f"companion {variant!r}", base | {"stac_extensions": [*rest, variant]}
+
+
+def _type_sweep(base: dict[str, Json]) -> Iterator[tuple[str, Json]]:
+    for kind in ("Catalog", "FeatureCollection", "feature", "collection", 5, None):
+        yield f"type {kind!r}", base | {"type": kind}
+    yield "no type", {k: v for k, v in base.items() if k != "type"}
+    yield "wrapped in an array", [base]
+
+
+def _with(document: dict[str, Json], path: tuple[str, ...], key: str, value: Json) -> Json:
+    """A deep copy of ``document`` with ``key`` set to ``value`` in the object at ``path``."""
+    copied: dict[str, Json] = json.loads(json.dumps(document))
+    target = copied
+    for step in path:
+        target = target[step]
+    target[key] = value
+    return copied
+
+
+def _without(document: dict[str, Json], path: tuple[str, ...], key: str) -> Json:
+    copied: dict[str, Json] = json.loads(json.dumps(document))
+    target = copied
+    for step in path:
+        target = target[step]
+    del target[key]
+    return copied
+
+
+def single_defects(identifier: str) -> Iterator[tuple[str, Json]]:
+    """Enumerate plain documents for ``identifier`` that differ from a valid one in one place.
+
+    Args:
+        identifier: A canonical identifier of a published version.
+
+    Yields:
+        A label and a document (valid or not: the verdict is for the oracle to say).
+    """
+    version = PUBLISHED[identifier]
+    item = base_item(version)
+    locations = ["assets", "item_assets", "summaries"] + (["top"] if version.top_level else [])
+    collections = {location: base_collection(version, location) for location in locations}
+    yield "base Item", item
+    yield from _declaration_sweep(version, item)
+    yield from _type_sweep(item)
+    for location, base in collections.items():
+        yield f"base Collection via {location}", base
+        yield from _type_sweep(base)
+    yield from _declaration_sweep(version, collections["summaries"])
+    for member in ("properties", "assets"):
+        yield f"no {member}", _without(item, (), member)
+        for odd in ODD_LOCATIONS[:4]:
+            yield f"{member} {odd!r}", _with(item, (), member, odd)
+    for key in version.req_item:
+        yield f"properties without {key}", _without(item, ("properties",), key)
+    for key in version.req_asset:
+        yield f"asset without {key}", _without(item, ("assets", "a.raw"), key)
+    for extra in ({"href": "t.png"}, *ODD_LOCATIONS[1:4]):
+        yield f"extra asset {extra!r}", _with(item, ("assets",), "thumbnail", extra)
+    places = {
+        "properties": (item, ("properties",)),
+        "Item asset": (item, ("assets", "a.raw")),
+        "Collection asset": (collections["assets"], ("assets", "a")),
+        "Collection top level": (collections["summaries"], ()),
+    }
+    for key, rule in sorted(version.fields.items()):
+        for value in good_choices(rule) + boundary_values(rule):
+            for place, (document, path) in places.items():
+                yield f"{place} {key}={value!r}", _with(document, path, key, value)
+            yield (
+                f"only asset {{{key}: {value!r}}}",
+                _with(collections["assets"], (), "assets", {"a": {key: value}}),
+            )
+    for key in [*sorted(version.fields), *strange_keys(version)]:
+        for place, (document, path) in places.items():
+            yield f"{place} {key!r}=5", _with(document, path, key, 5)
+        yield f"only summary {key!r}", _with(collections["summaries"], (), "summaries", {key: 5})
+        yield (
+            f"only asset {{{key!r}: 5}}",
+            _with(collections["assets"], (), "assets", {"a": {key: 5}}),
+        )
+    for location in ("assets", "item_assets", "summaries"):
+        for odd in ODD_LOCATIONS:
+            yield f"{location} {odd!r}", _with(collections[location], (), location, odd)
+    base = collections["summaries"]
+    good_asset = collections["assets"]["assets"]["a"]
+    for key in sorted(version.any_asset):
+        for bad in boundary_values(version.fields[key])[:3]:
+            pair = {"a": good_asset, "b": {key: bad}}
+            yield f"good asset beside {{{key}: {bad!r}}}", _with(base, (), "assets", pair)
+            only = {"b": {key: bad}}
+            yield f"only {{{key}: {bad!r}}}", _with(collections["assets"], (), "assets", only)

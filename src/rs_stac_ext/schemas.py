@@ -42,6 +42,7 @@ __all__ = [
     "FormatMode",
     "declared_versions",
     "find_version",
+    "format_checker",
     "get_openapi",
     "get_schema",
     "identifiers",
@@ -236,12 +237,44 @@ def registry() -> referencing.Registry[Any]:
     return empty.with_resources(resources).crawl()
 
 
-def _format_checker(mode: FormatMode) -> jsonschema.FormatChecker | None:
+# The formats each mode asserts, fixed here so that verdicts never depend on which optional
+# packages happen to be installed (python-jsonschema asserts `iri` only when rfc3987 is
+# importable, for instance). Everything else is an annotation, as draft-07 allows.
+DRAFT7_ASSERTED_FORMATS = frozenset({"date-time", "date", "email", "ipv4", "ipv6", "regex"})
+ALL_ASSERTED_FORMATS = DRAFT7_ASSERTED_FORMATS | {"uuid"}
+
+
+@cache
+def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
+    """Return the format checker of a format mode (``None`` for :attr:`FormatMode.NONE`).
+
+    ``DRAFT7`` asserts ``date-time`` (RFC 3339, via rfc3339-validator), ``date``, ``email``,
+    ``ipv4``, ``ipv6`` and ``regex`` exactly as python-jsonschema's draft-07 checker does; ``ALL``
+    adds ``uuid`` (python-jsonschema's generic checker). Other formats are never asserted.
+
+    Args:
+        mode: The format mode.
+
+    Returns:
+        A python-jsonschema format checker, or ``None``.
+    """
+    mode = FormatMode(mode)
     if mode is FormatMode.NONE:
         return None
-    if mode is FormatMode.ALL:
-        return jsonschema.FormatChecker()
-    checker: jsonschema.FormatChecker = jsonschema.Draft7Validator.FORMAT_CHECKER
+    source = (
+        jsonschema.FormatChecker()
+        if mode is FormatMode.ALL
+        else jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    wanted = ALL_ASSERTED_FORMATS if mode is FormatMode.ALL else DRAFT7_ASSERTED_FORMATS
+    missing = wanted - set(source.checkers)
+    if missing:
+        raise RuntimeError(
+            f"python-jsonschema cannot check the formats {sorted(missing)}; install "
+            "rs-stac-ext with its dependencies (rfc3339-validator)"
+        )
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checkers = {name: source.checkers[name] for name in wanted}
     return checker
 
 
@@ -249,7 +282,7 @@ def _format_checker(mode: FormatMode) -> jsonschema.FormatChecker | None:
 def _validator(canonical: str, mode: FormatMode) -> Validator:
     schema = _parsed_schema(canonical)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    validator: Validator = cls(schema, registry=registry(), format_checker=_format_checker(mode))
+    validator: Validator = cls(schema, registry=registry(), format_checker=format_checker(mode))
     return validator
 
 

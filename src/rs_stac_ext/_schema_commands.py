@@ -1,0 +1,125 @@
+"""The work behind ``rs-stac schemas`` sub-commands that use a :class:`SchemaResolver`.
+
+Plain functions, so the click layer only parses options: each takes a ready resolver and an
+``echo`` callable for its human-readable output, and returns the command's exit code where it
+has one (0 success, 1 failure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rs_stac_ext.resolver import (
+    STAC_VALIDATOR_ARGS_NAME,
+    ResolvedSchema,
+    SchemaResolver,
+    SchemaUnavailable,
+)
+from rs_stac_ext.schemas import find_version, is_known, newest
+
+__all__ = ["export_schemas", "fetch_schemas", "list_schemas"]
+
+SchemaListing = dict[str, str | bool | None]
+"""One row of :func:`list_schemas`."""
+
+
+def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
+    """Describe every schema available without the network.
+
+    Args:
+        resolver: The resolver whose sources are listed.
+
+    Returns:
+        One dict per identifier, in the order of :meth:`SchemaResolver.known`, with keys
+        ``uri``, ``origin``, ``location``, ``extension`` and ``version`` (``None`` unless the
+        identifier names one of our extensions), ``alias_of`` (the canonical identifier when
+        ``uri`` is an alias, else ``None``) and ``newest`` (``True`` for the newest version of
+        one of our extensions).
+    """
+    rows: list[SchemaListing] = []
+    for uri, origin, location in resolver.known():
+        row: SchemaListing = {
+            "uri": uri,
+            "origin": origin,
+            "location": location,
+            "extension": None,
+            "version": None,
+            "alias_of": None,
+            "newest": False,
+        }
+        if is_known(uri):
+            entry = find_version(uri)
+            row["extension"] = entry.extension.value
+            row["version"] = entry.version
+            row["alias_of"] = entry.identifier if entry.identifier != uri else None
+            row["newest"] = entry == newest(entry.extension)
+        rows.append(row)
+    return rows
+
+
+def fetch_schemas(
+    resolver: SchemaResolver, uris: Iterable[str], echo: Callable[[str], None]
+) -> int:
+    """Make schemas and everything they reference available offline.
+
+    Args:
+        resolver: A resolver whose allow-list names the hosts that may be contacted.
+        uris: The schemas to fetch.
+        echo: Prints one line.
+
+    Returns:
+        0 when every schema (and every reference) is available, 1 otherwise or when no URI
+        was given.
+    """
+    wanted = list(uris)
+    if not wanted:
+        echo("nothing to fetch: give one or more schema URIs")
+        return 1
+    results = resolver.fetch(wanted)
+    missing = 0
+    for result in results:
+        if isinstance(result, ResolvedSchema):
+            echo(f"{result.origin:<8} {result.uri}")
+        else:
+            missing += 1
+            echo(f"missing  {result}")
+    available = len(results) - missing
+    cache = resolver.settings.cache_dir if resolver.settings.use_cache else None
+    where = f" (downloads cached in {cache})" if cache is not None else ""
+    echo(f"{available} schemas available offline, {missing} unavailable{where}")
+    return 0 if missing == 0 else 1
+
+
+def export_schemas(
+    resolver: SchemaResolver,
+    folder: Path,
+    echo: Callable[[str], None],
+    uris: Iterable[str] | None = None,
+) -> int:
+    """Write schemas to a mirror folder, with a schema map and stac-validator arguments.
+
+    Args:
+        resolver: The resolver to export from.
+        folder: The folder to write.
+        echo: Prints one line.
+        uris: Only these schemas (and what they reference); by default every schema available
+            without the network.
+
+    Returns:
+        0 when the folder was written, 1 when a schema is unavailable or writing failed.
+    """
+    try:
+        map_path = resolver.export(folder, uris)
+    except SchemaUnavailable as exc:
+        echo(f"nothing exported: {exc}")
+        return 1
+    except OSError as exc:
+        echo(f"cannot write {folder}: {exc}")
+        return 1
+    count = len(json.loads(map_path.read_text(encoding="utf-8")))
+    echo(f"exported {count} schemas to {folder}")
+    echo(f"schema map: {map_path}  (use with --schema-dir {folder})")
+    echo(f"stac-validator arguments: {folder / STAC_VALIDATOR_ARGS_NAME}")
+    return 0

@@ -1,0 +1,374 @@
+r"""Compile schemas once and check documents fast, with python-jsonschema as the reference.
+
+python-jsonschema gives the reference verdicts and the detailed problems. jsonschema-rs (when
+installed) answers the yes/no question about twenty to a hundred times faster, so the engine
+asks it first and only runs python-jsonschema on documents it rejects.
+
+jsonschema-rs is used for a schema only where it gives the reference verdicts:
+
+* ``format`` is checked by calling python-jsonschema's own format checker for every format
+  name, so both engines assert exactly the same formats in every :class:`FormatMode`;
+* ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
+  matches before a final line feed);
+* a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
+  jsonschema-rs's regex engine (``\d``, ``\w``, ``\s``, ``\b`` and their negations, ``\Z``,
+  ``\A``, inline flags, named groups, Unicode classes) is handed to jsonschema-rs as a custom
+  format that calls Python's ``re.search``; a schema with such a ``patternProperties`` key is
+  checked by python-jsonschema alone.
+
+The tests check these claims by comparing both engines on generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import partial
+from typing import Any, Protocol
+
+import jsonschema
+import referencing
+import referencing.exceptions
+from jsonschema.protocols import Validator
+from referencing.jsonschema import DRAFT7
+
+from rs_stac_ext.problems import Problem, collect
+from rs_stac_ext.schemas import FormatMode, format_checker
+
+jsonschema_rs: Any
+try:  # jsonschema-rs is optional: without it everything runs on python-jsonschema.
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised only where jsonschema-rs is missing
+    jsonschema_rs = None
+
+__all__ = ["CompiledSchema", "Engine", "SchemaCompiler", "SchemaSource", "fast_engine_available"]
+
+_UNSAFE_REGEX = re.compile(r"\\[dDwWsSbBZA]|\(\?[aiLmsux]|\(\?P|\\[pP]\{|\\N")
+
+
+class Engine(StrEnum):
+    """Which JSON Schema engine answers.
+
+    Attributes:
+        AUTO: jsonschema-rs where it gives the reference verdicts, python-jsonschema elsewhere.
+        PYTHON: python-jsonschema only (the reference).
+    """
+
+    AUTO = "auto"
+    PYTHON = "python"
+
+
+class SchemaSource(Protocol):
+    """Anything that can hand over a schema's contents by URI (see ``resolver.SchemaResolver``)."""
+
+    def resolve_contents(self, uri: str) -> Mapping[str, Any]:
+        """Return the schema stored under ``uri`` or raise ``LookupError``."""
+        ...
+
+
+def fast_engine_available() -> bool:
+    """Tell whether jsonschema-rs is installed."""
+    return jsonschema_rs is not None
+
+
+def _python_dollar(pattern: str) -> str:
+    """Rewrite unescaped ``$`` outside character classes to Python's meaning of ``$``."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append("(?=\\n?$)")
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+_PYTHON_PATTERN_FORMAT = "x-python-re:"
+
+# Strings these patterns match are accepted by python-jsonschema's checker for the format, so
+# jsonschema-rs can accept them without calling back into Python; anything else (impossible
+# days such as Feb 29, odd spellings) is still decided by the Python checker.
+_DAYS = r"(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31"
+_FAST_SUBSETS = {
+    "date-time": (
+        r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(" + _DAYS + r")"
+        r"[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+        r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+    ),
+    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+}
+
+
+def _for_fast_engine(
+    schema: Any, python_patterns: dict[str, str], asserted: frozenset[str] = frozenset()
+) -> Any:
+    """Return a copy of a schema whose patterns mean for jsonschema-rs what they mean in Python.
+
+    Args:
+        schema: The schema.
+        python_patterns: Filled with ``{format name: pattern}`` for every pattern handed over to
+            Python as a custom format.
+        asserted: Format names the reference engine asserts; every other ``format`` is dropped.
+
+    Raises:
+        ValueError: A ``patternProperties`` key that only Python can read correctly.
+    """
+    if isinstance(schema, list):
+        return [_for_fast_engine(item, python_patterns, asserted) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copied: dict[str, Any] = {}
+    extra: list[dict[str, Any]] = []
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            if _UNSAFE_REGEX.search(value):
+                name = f"{_PYTHON_PATTERN_FORMAT}{value}"
+                python_patterns[name] = value
+                extra.append({"format": name})
+            else:
+                copied[key] = _python_dollar(value)
+        elif key == "patternProperties" and isinstance(value, dict):
+            for pattern in value:
+                if _UNSAFE_REGEX.search(pattern):
+                    raise ValueError(f"the patternProperties key {pattern!r}")
+            copied[key] = {
+                _python_dollar(k): _for_fast_engine(v, python_patterns, asserted)
+                for k, v in value.items()
+            }
+        elif key == "format" and isinstance(value, str):
+            if value in asserted and value in _FAST_SUBSETS:
+                pattern = _FAST_SUBSETS[value]
+                extra.append({"anyOf": [{"type": "string", "pattern": pattern}, {key: value}]})
+            elif value in asserted:
+                copied[key] = value
+            # Any other format is an annotation for the reference engine: leave it out.
+        else:
+            copied[key] = _for_fast_engine(value, python_patterns, asserted)
+    if extra:
+        copied["allOf"] = [*copied.get("allOf", []), *extra]
+    return copied
+
+
+def _python_search(pattern: re.Pattern[str], value: str) -> bool:
+    return pattern.search(value) is not None
+
+
+def _conforms(checker: jsonschema.FormatChecker, name: str, value: str) -> bool:
+    return bool(checker.conforms(value, name))
+
+
+def _accept(value: str) -> bool:
+    return True
+
+
+def _format_functions(
+    checker: jsonschema.FormatChecker, names: Iterable[str]
+) -> dict[str, Callable[[str], bool]]:
+    known = set(checker.checkers)
+    return {name: partial(_conforms, checker, name) if name in known else _accept for name in names}
+
+
+def _format_names(schema: Any) -> set[str]:
+    names: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            value = node.get("format")
+            if isinstance(value, str):
+                names.add(value)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
+@dataclass
+class CompiledSchema:
+    """A schema (or a set of schemas checked together) ready to check documents.
+
+    Attributes:
+        uris: The schemas checked, in order.
+        reference: One python-jsonschema validator per URI, for verdicts and problems.
+        fast: A jsonschema-rs validator for all of them at once, or ``None``.
+        fast_refusal: Why jsonschema-rs is not used, when it is not.
+    """
+
+    uris: tuple[str, ...]
+    reference: dict[str, Validator]
+    fast: Any = None
+    fast_refusal: str | None = None
+
+    def is_valid(self, document: Any) -> bool:
+        """Return the reference verdict (asking jsonschema-rs first when it may answer)."""
+        if self.fast is not None and self.fast.is_valid(document):
+            return True
+        return all(validator.is_valid(document) for validator in self.reference.values())
+
+    def problems(self, document: Any) -> list[Problem]:
+        """Return every problem of the document under every schema, worded for people."""
+        if self.fast is not None and self.fast.is_valid(document):
+            return []
+        found: list[Problem] = []
+        for uri, validator in self.reference.items():
+            found.extend(collect(validator, document, uri))
+        return found
+
+
+@dataclass
+class SchemaCompiler:
+    """Builds and caches :class:`CompiledSchema` objects for sets of schema URIs.
+
+    Attributes:
+        source: Where schema contents come from.
+        formats: The format policy, identical for both engines.
+        engine: Whether jsonschema-rs may be used.
+    """
+
+    source: SchemaSource
+    formats: FormatMode = FormatMode.DRAFT7
+    engine: Engine = Engine.AUTO
+    _compiled: dict[tuple[str, ...], CompiledSchema] = field(default_factory=dict)
+    _reference: dict[str, Validator] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _registry(self) -> referencing.Registry[Any]:
+        def retrieve(uri: str) -> referencing.Resource[Any]:
+            try:
+                contents = self.source.resolve_contents(uri)
+            except LookupError as exc:
+                raise referencing.exceptions.NoSuchResource(ref=uri) from exc  # type: ignore[call-arg]
+            return DRAFT7.create_resource(dict(contents))
+
+        registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+        return registry
+
+    def reference_validator(self, uri: str) -> Validator:
+        """Return the python-jsonschema validator of one schema.
+
+        Raises:
+            LookupError: The schema cannot be had.
+        """
+        if uri not in self._reference:
+            contents = dict(self.source.resolve_contents(uri))
+            cls = jsonschema.validators.validator_for(contents, default=jsonschema.Draft7Validator)
+            validator: Validator = cls(
+                contents,
+                registry=self._registry(),
+                format_checker=format_checker(self.formats),
+            )
+            self._reference[uri] = validator
+        return self._reference[uri]
+
+    def compile(self, uris: Iterable[str]) -> CompiledSchema:
+        """Return the compiled form of a set of schemas, built once.
+
+        Args:
+            uris: Schema URIs, all of which a document must satisfy.
+
+        Returns:
+            The compiled schemas.
+
+        Raises:
+            LookupError: One of the schemas cannot be had.
+        """
+        key = tuple(uris)
+        with self._lock:
+            if key not in self._compiled:
+                reference = {uri: self.reference_validator(uri) for uri in key}
+                fast, refusal = self._fast(key)
+                self._compiled[key] = CompiledSchema(key, reference, fast, refusal)
+            return self._compiled[key]
+
+    def _fast(self, uris: tuple[str, ...]) -> tuple[Any, str | None]:
+        if self.engine is Engine.PYTHON:
+            return None, "the python engine was chosen"
+        if jsonschema_rs is None:
+            return None, "jsonschema-rs is not installed"
+        if not uris:
+            return None, "no schema"
+        contents: dict[str, Any] = {}
+        pending = list(uris)
+        # Collect every schema reachable through absolute $refs, to vet all their patterns.
+        while pending:
+            uri = pending.pop()
+            if uri in contents:
+                continue
+            try:
+                contents[uri] = dict(_resolve_with_metaschemas(self.source, uri))
+            except LookupError:
+                continue
+            pending.extend(_absolute_refs(contents[uri], uri))
+        checker = format_checker(self.formats)
+        asserted = frozenset(checker.checkers) if checker is not None else frozenset()
+        python_patterns: dict[str, str] = {}
+        try:
+            resources = [
+                (uri, _for_fast_engine(schema, python_patterns, asserted))
+                for uri, schema in contents.items()
+            ]
+        except ValueError as exc:
+            return None, f"{exc} is read differently by the two regex engines"
+        names = set().union(*(_format_names(schema) for schema in contents.values()))
+        functions: dict[str, Callable[[str], bool]] = {}
+        if checker is not None:
+            functions.update(_format_functions(checker, names & asserted))
+        for name, pattern in python_patterns.items():
+            functions[name] = partial(_python_search, re.compile(pattern))
+        options: dict[str, Any] = {"validate_formats": bool(functions)}
+        if functions:
+            options["formats"] = functions
+        root = {"allOf": [{"$ref": uri} for uri in uris]}
+        try:
+            validator = jsonschema_rs.Draft7Validator(
+                root, registry=jsonschema_rs.Registry(resources), **options
+            )
+        except Exception as exc:  # any refusal means "use the reference engine"
+            return None, f"jsonschema-rs refused the schema: {exc}"
+        return validator, None
+
+
+def _resolve_with_metaschemas(source: SchemaSource, uri: str) -> Mapping[str, Any]:
+    """Resolve a URI, falling back to the JSON Schema meta-schemas python-jsonschema ships."""
+    try:
+        return source.resolve_contents(uri)
+    except LookupError:
+        from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
+
+        try:
+            contents: Mapping[str, Any] = REGISTRY.contents(uri.rstrip("#"))
+        except LookupError:
+            contents = REGISTRY.contents(uri.rstrip("#") + "#")
+        return contents
+
+
+def _absolute_refs(schema: Any, base: str) -> Iterable[str]:
+    from urllib.parse import urldefrag, urljoin
+
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                target, _ = urldefrag(urljoin(base, ref))
+                if target:
+                    yield target
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)

@@ -1,0 +1,370 @@
+"""Checks a JSON Schema cannot express, for documents that use our extensions.
+
+Every rule has a name, a severity and a sentence of documentation (:data:`RULES`). A rule
+only looks at documents declaring the extension it belongs to (any version or spelling), and
+never fails on malformed values: those are the schema's business, so a rule skips what it
+cannot read.
+
+====================================  ========  ==============================================
+rule                                  severity  what it checks
+====================================  ========  ==============================================
+``cadip/blocks-contiguous``           error     DSDB blocks of each channel are numbered 1..N,
+                                                without gap or duplicate
+``cadip/final-block``                 error     ``cadip:final_block`` is true on the last block
+                                                of a channel and on no other
+``cadip/final-block-missing``         warning   a channel has no final block (session not
+                                                complete yet)
+``cadip/num-channels``                error     ``cadip:num_channels`` equals the number of
+                                                channels the DSDB assets carry
+``cadip/planned-window``              error     planned data start <= planned data stop
+``stac/datetime-range``               error     ``start_datetime`` <= ``end_datetime``
+``ownership/non-empty-owner``         error     ``owner`` has a character that is not white
+                                                space
+``auxip/id-in-href``                  error     ``auxip:id`` is the product id in every asset
+                                                href of the form ``…/Products(<uuid>)…``
+``lint/undeclared-extension``         warning   a prefixed field (``sat:``, ``product:``, …)
+                                                whose extension is not declared
+====================================  ========  ==============================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rs_stac_ext._catalog import ExtensionName
+from rs_stac_ext.problems import Problem, pointer
+from rs_stac_ext.schemas import declared_versions
+
+__all__ = ["RULES", "Rule", "check_rules"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check beyond JSON Schema.
+
+    Attributes:
+        name: Stable identifier, used as the problem's ``keyword``.
+        severity: ``error`` or ``warning``.
+        summary: One sentence saying what it checks.
+    """
+
+    name: str
+    severity: str
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule(
+            "cadip/blocks-contiguous",
+            "error",
+            "DSDB blocks of each channel are numbered 1..N without gap or duplicate.",
+        ),
+        Rule(
+            "cadip/final-block",
+            "error",
+            "cadip:final_block is true on the last block of a channel and on no other.",
+        ),
+        Rule(
+            "cadip/final-block-missing",
+            "warning",
+            "A channel has no final block yet: the session is not complete.",
+        ),
+        Rule(
+            "cadip/num-channels",
+            "error",
+            "cadip:num_channels equals the number of channels of the DSDB assets.",
+        ),
+        Rule("cadip/planned-window", "error", "The planned data start is not after the stop."),
+        Rule("stac/datetime-range", "error", "start_datetime is not after end_datetime."),
+        Rule(
+            "ownership/non-empty-owner",
+            "error",
+            "owner holds at least one character that is not white space.",
+        ),
+        Rule(
+            "auxip/id-in-href",
+            "error",
+            "auxip:id is the product id named in asset hrefs of the form Products(<uuid>).",
+        ),
+        Rule(
+            "lint/undeclared-extension",
+            "warning",
+            "Every prefixed field belongs to an extension the document declares.",
+        ),
+    )
+}
+
+_PRODUCT_ID = re.compile(r"Products\(([0-9A-Fa-f-]{36})\)")
+
+# Prefixes whose extension lives at a path that does not contain the prefix itself.
+_PREFIX_PATHS = {
+    "proj": "/projection/",
+    "alternate": "/alternate-assets/",
+    "sci": "/scientific/",
+    "auth": "/authentication/",
+    "cube": "/datacube/",
+    "pc": "/pointcloud/",
+    "s1": "/sentinel-1/",
+    "s2": "/sentinel-2/",
+    "s3": "/sentinel-3/",
+    "s5p": "/sentinel-5p/",
+    "xarray": "/xarray-assets/",
+    "ml-aoi": "/ml-aoi/",
+}
+# Fields with a colon that core STAC or common practice define without an extension.
+_UNPREFIXED_OK = frozenset({"gsd"})
+
+
+def _problem(rule: str, schema: str, path: list[str | int], message: str) -> Problem:
+    entry = RULES[rule]
+    return Problem(
+        schema=schema,
+        path=pointer(path),
+        message=message,
+        keyword=entry.name,
+        schema_path="",
+        severity=entry.severity,
+    )
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _dsdb_assets(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    assets = document.get("assets")
+    if not isinstance(assets, dict):
+        return
+    for key, asset in assets.items():
+        if isinstance(asset, dict) and any(
+            field in asset for field in ("cadip:channel", "cadip:block_number", "cadip:final_block")
+        ):
+            yield key, asset
+
+
+def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
+    properties = document.get("properties")
+    if document.get("type") != "Feature" or not isinstance(properties, dict):
+        return
+    start = _time(properties.get("cadip:planned_data_start"))
+    stop = _time(properties.get("cadip:planned_data_stop"))
+    if start is not None and stop is not None and start > stop:
+        yield _problem(
+            "cadip/planned-window",
+            schema,
+            ["properties", "cadip:planned_data_start"],
+            f"planned data start {properties['cadip:planned_data_start']} is after the planned "
+            f"stop {properties['cadip:planned_data_stop']}",
+        )
+    channels: dict[int, list[tuple[int, str, Any]]] = {}
+    for key, asset in _dsdb_assets(document):
+        channel = _integer(asset.get("cadip:channel"))
+        block = _integer(asset.get("cadip:block_number"))
+        if channel is not None and block is not None:
+            channels.setdefault(channel, []).append((block, key, asset.get("cadip:final_block")))
+    if not channels:
+        return
+    num_channels = _integer(properties.get("cadip:num_channels"))
+    if num_channels is not None and num_channels != len(channels):
+        yield _problem(
+            "cadip/num-channels",
+            schema,
+            ["properties", "cadip:num_channels"],
+            f"cadip:num_channels is {num_channels} but the DSDB assets carry "
+            f"{len(channels)} channel(s): {sorted(channels)}",
+        )
+    for channel, blocks in sorted(channels.items()):
+        yield from _channel_blocks(channel, sorted(blocks), schema)
+
+
+def _channel_blocks(
+    channel: int, blocks: list[tuple[int, str, Any]], schema: str
+) -> Iterator[Problem]:
+    numbers = [number for number, _, _ in blocks]
+    expected = list(range(1, len(numbers) + 1))
+    if numbers != expected:
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        details = []
+        if missing:
+            details.append(f"missing {missing}")
+        if duplicates:
+            details.append(f"repeated {duplicates}")
+        yield _problem(
+            "cadip/blocks-contiguous",
+            schema,
+            ["assets"],
+            f"channel {channel}: blocks must be numbered 1..{len(numbers)}; " + ", ".join(details),
+        )
+    last = max(numbers)
+    finals = [(number, key) for number, key, final in blocks if final is True]
+    for number, key in finals:
+        if number != last:
+            yield _problem(
+                "cadip/final-block",
+                schema,
+                ["assets", key, "cadip:final_block"],
+                f"channel {channel}: block {number} is marked final but block {last} follows",
+            )
+    last_keys = [key for number, key, final in blocks if number == last and final is not True]
+    if not finals:
+        yield _problem(
+            "cadip/final-block-missing",
+            schema,
+            ["assets"],
+            f"channel {channel}: no block is marked final (last block seen: {last})",
+        )
+    elif last_keys and not any(number == last for number, _ in finals):
+        yield _problem(
+            "cadip/final-block",
+            schema,
+            ["assets", last_keys[0], "cadip:final_block"],
+            f"channel {channel}: the last block ({last}) is not marked final",
+        )
+
+
+def _ownership(document: dict[str, Any], schema: str) -> Iterator[Problem]:
+    places: list[tuple[list[str | int], Any]] = []
+    properties = document.get("properties")
+    if document.get("type") == "Feature" and isinstance(properties, dict):
+        places.append((["properties", "owner"], properties.get("owner", None)))
+    elif "owner" in document:
+        places.append((["owner"], document["owner"]))
+    for path, owner in places:
+        if isinstance(owner, str) and not owner.strip():
+            yield _problem(
+                "ownership/non-empty-owner",
+                schema,
+                path,
+                f"owner {owner!r} names nobody: expected a user name",
+            )
+
+
+def _auxip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
+    properties = document.get("properties")
+    assets = document.get("assets")
+    if not isinstance(properties, dict) or not isinstance(assets, dict):
+        return
+    auxip_id = properties.get("auxip:id")
+    if not isinstance(auxip_id, str):
+        return
+    for key, asset in assets.items():
+        href = asset.get("href") if isinstance(asset, dict) else None
+        if not isinstance(href, str):
+            continue
+        for product_id in _PRODUCT_ID.findall(href):
+            if product_id.lower() != auxip_id.lower():
+                yield _problem(
+                    "auxip/id-in-href",
+                    schema,
+                    ["assets", key, "href"],
+                    f"the href names product {product_id} but auxip:id is {auxip_id}",
+                )
+
+
+def _datetime_range(document: dict[str, Any]) -> Iterator[Problem]:
+    properties = document.get("properties")
+    if document.get("type") != "Feature" or not isinstance(properties, dict):
+        return
+    start = _time(properties.get("start_datetime"))
+    end = _time(properties.get("end_datetime"))
+    if start is not None and end is not None and start > end:
+        yield _problem(
+            "stac/datetime-range",
+            "https://schemas.stacspec.org",
+            ["properties", "start_datetime"],
+            f"start_datetime {properties['start_datetime']} is after end_datetime "
+            f"{properties['end_datetime']}",
+        )
+
+
+def _undeclared_prefixes(document: dict[str, Any]) -> Iterator[Problem]:
+    listed = document.get("stac_extensions")
+    declared = (
+        [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+    )
+    places: list[tuple[list[str | int], Any]] = [([], document)]
+    properties = document.get("properties")
+    if isinstance(properties, dict):
+        places.append((["properties"], properties))
+    for container in ("assets", "item_assets"):
+        assets = document.get(container)
+        if isinstance(assets, dict):
+            places.extend(([container, k], v) for k, v in assets.items() if isinstance(v, dict))
+    reported: set[str] = set()
+    for path, obj in places:
+        for key in obj:
+            if not isinstance(key, str) or ":" not in key or key in _UNPREFIXED_OK:
+                continue
+            prefix = key.split(":", 1)[0]
+            if not prefix or prefix in reported or _is_declared(prefix, declared):
+                continue
+            reported.add(prefix)
+            yield _problem(
+                "lint/undeclared-extension",
+                "",
+                [*path, key],
+                f"{key!r} uses the prefix '{prefix}:' but no declared extension provides it",
+            )
+
+
+def _is_declared(prefix: str, declared: list[str]) -> bool:
+    wanted = [_PREFIX_PATHS.get(prefix, f"/{prefix}/"), f"/{prefix}-stac-extension/"]
+    return any(fragment in uri for uri in declared for fragment in wanted)
+
+
+_EXTENSION_RULES: dict[ExtensionName, Callable[[dict[str, Any], str], Iterator[Problem]]] = {
+    ExtensionName.CADIP: _cadip,
+    ExtensionName.OWNERSHIP: _ownership,
+    ExtensionName.AUXIP: _auxip,
+}
+
+
+def check_rules(document: Any, *, lint: bool = True) -> list[Problem]:
+    """Run every rule that applies to a document.
+
+    Args:
+        document: A parsed STAC document.
+        lint: Also report prefixed fields of undeclared extensions.
+
+    Returns:
+        The problems found, errors and warnings alike (see ``Problem.severity``).
+    """
+    if not isinstance(document, dict):
+        return []
+    listed = document.get("stac_extensions")
+    versions = declared_versions(listed) if isinstance(listed, list) else []
+    found: list[Problem] = []
+    seen: set[ExtensionName] = set()
+    for version in versions:
+        rule = _EXTENSION_RULES.get(version.extension)
+        if rule is None or version.extension in seen:
+            continue
+        seen.add(version.extension)
+        found.extend(rule(document, version.identifier))
+    found.extend(_datetime_range(document))
+    if lint:
+        found.extend(_undeclared_prefixes(document))
+    return found
