@@ -688,8 +688,9 @@ def single_defects(identifier: str) -> Iterator[tuple[str, Json]]:
         "properties": (item, ("properties",)),
         "Item asset": (item, ("assets", "a.raw")),
         "Collection asset": (collections["assets"], ("assets", "a")),
-        "Collection top level": (collections["summaries"], ()),
     }
+    if "top" in collections:
+        places["Collection top level"] = (collections["top"], ())
     for key, rule in sorted(version.fields.items()):
         for value in good_choices(rule) + boundary_values(rule):
             for place, (document, path) in places.items():
@@ -698,6 +699,8 @@ def single_defects(identifier: str) -> Iterator[tuple[str, Json]]:
                 f"only asset {{{key}: {value!r}}}",
                 _with(collections["assets"], (), "assets", {"a": {key: value}}),
             )
+    # The top level of a Collection is ignored unless it is a location (ownership).
+    places["Collection top level beside summaries"] = (collections["summaries"], ())
     for key in [*sorted(version.fields), *strange_keys(version)]:
         for place, (document, path) in places.items():
             yield f"{place} {key!r}=5", _with(document, path, key, 5)
@@ -709,11 +712,8 @@ def single_defects(identifier: str) -> Iterator[tuple[str, Json]]:
     for location in ("assets", "item_assets", "summaries"):
         for odd in ODD_LOCATIONS:
             yield f"{location} {odd!r}", _with(collections[location], (), location, odd)
-    base = collections["summaries"]
     good_asset = collections["assets"]["assets"]["a"]
     for key in sorted(version.any_asset):
         for bad in boundary_values(version.fields[key])[:3]:
-            pair = {"a": good_asset, "b": {key: bad}}
-            yield f"good asset beside {{{key}: {bad!r}}}", _with(base, (), "assets", pair)
-            only = {"b": {key: bad}}
-            yield f"only {{{key}: {bad!r}}}", _with(collections["assets"], (), "assets", only)
+            for assets in ({"a": good_asset, "b": {key: bad}}, {"b": {key: bad}}):
+                yield f"assets {assets!r}", _with(collections["assets"], (), "assets", assets)

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 
 from oracle import FORMAT_NAMES, PUBLISHED, FormatName, verdict
 from rs_stac_ext.schemas import DocumentKind, validator_for, versions
-from strategies_published import documents
+from strategies_published import documents, single_defects
 
 Json = Any
 
@@ -72,6 +72,21 @@ def test_schema_agrees_with_oracle_in_every_format_mode(identifier: str) -> None
     for kind in ("Feature", "Collection"):
         assert seen[kind, True] >= 20, seen
         assert seen[kind, False] >= 20, seen
+
+
+@pytest.mark.parametrize("identifier", sorted(PUBLISHED))
+def test_schema_agrees_with_oracle_on_every_single_defect(identifier: str) -> None:
+    disagreements: list[tuple[str, str]] = []
+    verdicts: Counter[bool] = Counter()
+    for label, document in single_defects(identifier):
+        for mode in FORMAT_NAMES:
+            expected = verdict(identifier, document, mode)
+            verdicts[expected] += 1
+            if validator_for(identifier, formats=mode).is_valid(document) != expected:
+                disagreements.append((mode, label))
+    assert not disagreements
+    assert verdicts[True] >= 50
+    assert verdicts[False] >= 50
 
 
 # --- worked examples ---------------------------------------------------------------------------

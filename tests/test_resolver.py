@@ -89,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client gave up (size or time limit): expected
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

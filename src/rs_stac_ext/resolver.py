@@ -268,7 +268,7 @@ def _inside(root: Path, relative: str) -> Path | None:
         return None
     real_root = root.resolve()
     candidate = (real_root / relative).resolve()
-    if False:
+    if candidate == real_root or not candidate.is_relative_to(real_root):
         return None
     return candidate
 

@@ -1,0 +1,368 @@
+"""Validate STAC documents: core schema, declared extensions, rules, all problems at once.
+
+:func:`validate` is the Python API behind ``rs-stac validate``; both return the same
+:class:`DocumentReport` records, in input order.
+
+What a document is checked against, unless one schema is named explicitly:
+
+* the STAC core schema of its ``type`` (Item, Catalog, Collection) and ``stac_version``;
+* every schema listed in ``stac_extensions``;
+* the rules of :mod:`rs_stac_ext.rules` (what a schema cannot express), and lint warnings.
+
+A schema that cannot be had (not packaged, not mirrored, not cached, host not allowed) is
+listed in ``not_checked`` with the reason: it is never silently taken as passed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from rs_stac_ext.engine import Engine, SchemaCompiler
+from rs_stac_ext.problems import Problem
+from rs_stac_ext.readers import InputDocument, ReaderSettings, read_inputs
+from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailable
+from rs_stac_ext.rules import check_rules
+from rs_stac_ext.schemas import FormatMode
+
+__all__ = [
+    "DocumentReport",
+    "NotChecked",
+    "ValidationOptions",
+    "Validator",
+    "core_schema_uri",
+    "validate",
+]
+
+_CORE_KINDS = {"Feature": "item", "Catalog": "catalog", "Collection": "collection"}
+
+
+def core_schema_uri(document_type: str, stac_version: str) -> str | None:
+    """Return the STAC core schema of a document type and version.
+
+    Args:
+        document_type: ``Feature``, ``Catalog`` or ``Collection``.
+        stac_version: Such as ``1.1.0``.
+
+    Returns:
+        The schema URI, or ``None`` for a type STAC does not define.
+    """
+    kind = _CORE_KINDS.get(document_type)
+    if kind is None:
+        return None
+    return f"https://schemas.stacspec.org/v{stac_version}/{kind}-spec/json-schema/{kind}.json"
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A schema a document names but that could not be had.
+
+    Attributes:
+        schema: The schema URI.
+        reason: Why it could not be had, source by source.
+    """
+
+    schema: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return a JSON-ready dict."""
+        return {"schema": self.schema, "reason": self.reason}
+
+
+@dataclass
+class DocumentReport:
+    """The verdict on one document.
+
+    Attributes:
+        source: File path, ``-`` or URL the document came from.
+        line: Line number in an NDJSON source.
+        pointer: Location of the document inside its file (``/features/2``), if not the root.
+        id: The document's ``id`` when it has a string one.
+        valid: No error was found (warnings do not count). ``False`` for unreadable input.
+        errors: Problems that make the document invalid.
+        warnings: Problems worth knowing that do not.
+        checked: Schemas the document was checked against.
+        not_checked: Schemas the document names that could not be checked.
+    """
+
+    source: str
+    line: int | None = None
+    pointer: str = ""
+    id: str | None = None
+    valid: bool = True
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    not_checked: list[NotChecked] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every schema the document names was checked."""
+        return not self.not_checked
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the stable JSON form used by ``--format json``."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "pointer": self.pointer,
+            "id": self.id,
+            "valid": self.valid,
+            "errors": [problem.to_dict() for problem in self.errors],
+            "warnings": [problem.to_dict() for problem in self.warnings],
+            "checked": list(self.checked),
+            "not_checked": [item.to_dict() for item in self.not_checked],
+        }
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """Everything that decides how documents are validated (picklable, for ``jobs``).
+
+    Attributes:
+        schema: Check against this schema only (no core schema, no rules, no lint).
+        formats: The format policy.
+        engine: Which JSON Schema engine may answer.
+        rules: Run the checks a schema cannot express.
+        lint: Warn about prefixed fields of undeclared extensions.
+        core: Check the STAC core schema.
+        resolver: Where schemas come from.
+        reader: Limits and permissions for reading inputs.
+    """
+
+    schema: str | None = None
+    formats: FormatMode = FormatMode.DRAFT7
+    engine: Engine = Engine.AUTO
+    rules: bool = True
+    lint: bool = True
+    core: bool = True
+    resolver: ResolverSettings = field(default_factory=ResolverSettings)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
+
+
+class _ResolverSource:
+    """Adapts :class:`SchemaResolver` to the engine's ``SchemaSource`` protocol."""
+
+    def __init__(self, resolver: SchemaResolver) -> None:
+        self.resolver = resolver
+
+    def resolve_contents(self, uri: str) -> Mapping[str, Any]:
+        return self.resolver.resolve(uri).contents
+
+
+class Validator:
+    """Validates documents one at a time; schemas are resolved and compiled once.
+
+    Args:
+        options: How to validate.
+        resolver: A resolver to share (default: one built from ``options.resolver``).
+    """
+
+    def __init__(
+        self, options: ValidationOptions | None = None, resolver: SchemaResolver | None = None
+    ) -> None:
+        self.options = options or ValidationOptions()
+        self.resolver = resolver or SchemaResolver(self.options.resolver)
+        self.compiler = SchemaCompiler(
+            _ResolverSource(self.resolver), self.options.formats, self.options.engine
+        )
+        self._unavailable: dict[str, str] = {}
+
+    def schemas_for(self, document: Any) -> tuple[list[str], list[Problem]]:
+        """Return the schemas a document must satisfy, and problems found choosing them."""
+        if self.options.schema is not None:
+            return [self.options.schema.strip().removesuffix("#")], []
+        if not isinstance(document, dict):
+            return [], [_plain_problem("", "expected a JSON object (a STAC document)")]
+        uris: list[str] = []
+        problems: list[Problem] = []
+        if self.options.core:
+            core, problem = _core_for(document)
+            if core is not None:
+                uris.append(core)
+            if problem is not None:
+                problems.append(problem)
+        listed = document.get("stac_extensions", [])
+        if isinstance(listed, list):
+            for item in listed:
+                if isinstance(item, str):
+                    uri = item.strip().removesuffix("#")
+                    if uri and uri not in uris:
+                        uris.append(uri)
+        return uris, problems
+
+    def check(self, record: InputDocument) -> DocumentReport:
+        """Validate one input record."""
+        report = DocumentReport(record.source, record.line, record.pointer)
+        if record.error is not None:
+            report.valid = False
+            report.errors.append(
+                Problem(
+                    schema="",
+                    path="",
+                    message=record.error.message,
+                    keyword=f"read/{record.error.kind}",
+                    schema_path="",
+                )
+            )
+            return report
+        document = record.document
+        if isinstance(document, dict) and isinstance(document.get("id"), str):
+            report.id = document["id"]
+        uris, problems = self.schemas_for(document)
+        usable: list[str] = []
+        for uri in uris:
+            reason = self._availability(uri)
+            if reason is None:
+                usable.append(uri)
+            else:
+                report.not_checked.append(NotChecked(uri, reason))
+        if usable:
+            problems.extend(self.compiler.compile(usable).problems(document))
+        report.checked = usable
+        if self.options.schema is None and (self.options.rules or self.options.lint):
+            found = check_rules(document, lint=self.options.lint)
+            if not self.options.rules:
+                found = [p for p in found if p.keyword.startswith("lint/")]
+            problems.extend(found)
+        report.errors = [p for p in problems if p.severity == "error"]
+        report.warnings = [p for p in problems if p.severity != "error"]
+        report.valid = not report.errors
+        return report
+
+    def _availability(self, uri: str) -> str | None:
+        if uri in self._unavailable:
+            return self._unavailable[uri]
+        try:
+            self.compiler.compile([uri])
+        except SchemaUnavailable as exc:
+            self._unavailable[uri] = "; ".join(exc.reasons)
+            return self._unavailable[uri]
+        except LookupError as exc:
+            self._unavailable[uri] = str(exc)
+            return self._unavailable[uri]
+        return None
+
+
+def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
+    return Problem(schema="", path=path, message=message, keyword=keyword, schema_path="")
+
+
+def _core_for(document: dict[str, Any]) -> tuple[str | None, Problem | None]:
+    kind = document.get("type")
+    version = document.get("stac_version")
+    if not isinstance(kind, str) or kind not in _CORE_KINDS:
+        shown = repr(kind) if kind is not None else "no type"
+        return None, _plain_problem(
+            "/type" if "type" in document else "",
+            f"expected a STAC Item, Catalog or Collection (type Feature, Catalog or Collection), "
+            f"got {shown}",
+        )
+    if not isinstance(version, str):
+        return None, _plain_problem(
+            "/stac_version" if "stac_version" in document else "",
+            "missing stac_version: the core schema to check against is unknown",
+        )
+    return core_schema_uri(kind, version), None
+
+
+# ------------------------------------------------------------------------------------- running
+
+_WORKER: Validator | None = None
+
+
+def _init_worker(options: ValidationOptions) -> None:
+    global _WORKER  # one validator per worker process, built once
+    _WORKER = Validator(options)
+
+
+def _check_batch(batch: list[InputDocument]) -> list[DocumentReport]:
+    assert _WORKER is not None
+    return [_WORKER.check(record) for record in batch]
+
+
+def _batches(records: Iterable[InputDocument], size: int) -> Iterator[list[InputDocument]]:
+    batch: list[InputDocument] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _records(
+    inputs: Iterable[Any], reader: ReaderSettings, stdin: IO[bytes] | None
+) -> Iterator[InputDocument]:
+    for index, item in enumerate(inputs):
+        if isinstance(item, str | os.PathLike):
+            yield from read_inputs([os.fspath(item)], reader, stdin=stdin)
+        elif isinstance(item, InputDocument):
+            yield item
+        else:
+            yield InputDocument(f"<input {index}>", document=item)
+
+
+def validate(
+    inputs: Iterable[Any],
+    options: ValidationOptions | None = None,
+    *,
+    jobs: int = 1,
+    stdin: IO[bytes] | None = None,
+    batch_size: int = 256,
+) -> Iterator[DocumentReport]:
+    """Validate every document of the inputs and yield one report each, in input order.
+
+    Args:
+        inputs: Paths or folders (``str`` or ``PathLike``), ``-`` for stdin, http(s) URLs,
+            :class:`~rs_stac_ext.readers.InputDocument` records, or parsed documents (dicts),
+            in any mix.
+        options: How to validate.
+        jobs: Worker processes (1 = in this process). Memory stays bounded: at most
+            ``4 * jobs`` batches are in flight.
+        stdin: Stream to read for ``-``.
+        batch_size: Documents sent to a worker at a time.
+
+    Yields:
+        One report per document or unreadable input.
+    """
+    settings = options or ValidationOptions()
+    reader = settings.reader
+    if settings.schema is not None and reader.split_collections:
+        # Checking against one named schema means checking each document exactly as given.
+        reader = dataclasses.replace(reader, split_collections=False)
+    records = _records(inputs, reader, stdin)
+    if jobs <= 1:
+        validator = Validator(settings)
+        for record in records:
+            yield validator.check(record)
+        return
+    yield from _validate_parallel(records, settings, jobs, batch_size)
+
+
+def _validate_parallel(
+    records: Iterable[InputDocument], options: ValidationOptions, jobs: int, batch_size: int
+) -> Iterator[DocumentReport]:
+    window = 4 * jobs
+    pending: deque[Future[list[DocumentReport]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(options,)
+    ) as pool:
+        for batch in _batches(records, batch_size):
+            pending.append(pool.submit(_check_batch, batch))
+            while len(pending) >= window:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def default_jobs() -> int:
+    """Return the number of worker processes ``--jobs 0`` means (the usable CPUs)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
