@@ -1,0 +1,127 @@
+"""jsonschema-rs, as the engine drives it, gives python-jsonschema's verdicts.
+
+The engine only uses jsonschema-rs for a schema after rewriting patterns and formats so that
+both engines mean the same thing; these tests compare both on real documents bent at random.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import UPSTREAM, load_json
+from rs_stac_ext import FormatMode, schemas
+from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.engine import (
+    CompiledSchema,
+    Engine,
+    SchemaCompiler,
+    _python_dollar,
+    fast_engine_available,
+)
+from rs_stac_ext.resolver import ResolverSettings, SchemaResolver
+from rs_stac_ext.validation import _ResolverSource
+from strategies_json import bent
+
+pytestmark = pytest.mark.skipif(not fast_engine_available(), reason="jsonschema-rs missing")
+
+CORE_ITEM = "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"
+CORE_COLLECTION = "https://schemas.stacspec.org/v1.1.0/collection-spec/json-schema/collection.json"
+CORE_CATALOG = "https://schemas.stacspec.org/v1.1.0/catalog-spec/json-schema/catalog.json"
+
+
+def _bases() -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for path in sorted(extensions_root().glob("*/examples/*.json")):
+        found.append((f"{path.parent.parent.name}/{path.name}", load_json(path)))
+    if UPSTREAM.is_dir():
+        for path in sorted(UPSTREAM.glob("*/examples/*.json")):
+            found.append((f"upstream/{path.parent.parent.name}/{path.name}", load_json(path)))
+    return found
+
+
+BASES = _bases()
+
+
+def _compiler(mode: FormatMode, tmp: Path) -> SchemaCompiler:
+    resolver = SchemaResolver(ResolverSettings(cache_dir=tmp, use_cache=False))
+    return SchemaCompiler(_ResolverSource(resolver), mode, Engine.AUTO)
+
+
+def _schemas_of(document: Any) -> list[str]:
+    uris = [
+        v.identifier
+        for v in schemas.declared_versions(document.get("stac_extensions", []))
+        if v.kind is schemas.DocumentKind.JSON_SCHEMA
+    ]
+    core = {"Feature": CORE_ITEM, "Collection": CORE_COLLECTION, "Catalog": CORE_CATALOG}
+    return [core[document["type"]], *uris]
+
+
+def _agree(compiled: CompiledSchema, document: Any) -> None:
+    assert compiled.fast is not None, compiled.fast_refusal
+    reference = all(v.is_valid(document) for v in compiled.reference.values())
+    assert compiled.fast.is_valid(document) == reference, document
+
+
+@pytest.mark.parametrize("mode", list(FormatMode))
+@pytest.mark.parametrize(("name", "base"), BASES, ids=[name for name, _ in BASES])
+def test_engines_agree_on_bent_documents(
+    mode: FormatMode, name: str, base: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    compiler = _compiler(mode, tmp_path_factory.mktemp("cache"))
+    compiled = compiler.compile(_schemas_of(base))
+
+    @settings(max_examples=40)
+    @given(bent(base))
+    def check(document: Any) -> None:
+        _agree(compiled, document)
+
+    check()
+
+
+@pytest.mark.parametrize("identifier", schemas.identifiers(kind=schemas.DocumentKind.JSON_SCHEMA))
+def test_engines_agree_on_published_adversarial_documents(
+    identifier: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from strategies_published import documents
+
+    if schemas.find_version(identifier).version.startswith("v2"):
+        pytest.skip("the adversarial generator covers the published v1 rules")
+    compilers = {mode: _compiler(mode, tmp_path_factory.mktemp("cache")) for mode in FormatMode}
+    compiled = {mode: c.compile([identifier]) for mode, c in compilers.items()}
+
+    @settings(max_examples=100)
+    @given(documents(identifier), st.sampled_from(list(FormatMode)))
+    def check(document: Any, mode: FormatMode) -> None:
+        _agree(compiled[mode], document)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("^a$", "^a(?=\\n?$)"),
+        ("a\\$", "a\\$"),
+        ("[$]", "[$]"),
+        ("[\\]$]$", "[\\]$](?=\\n?$)"),
+        ("(a|b$)", "(a|b(?=\\n?$))"),
+    ],
+)
+def test_dollar_rewrite(pattern: str, expected: str) -> None:
+    assert _python_dollar(pattern) == expected
+
+
+def test_unsafe_patterns_are_checked_by_python(tmp_path: Path) -> None:
+    """The STAC 1.1.0 licence pattern uses a word class, read differently by the engines."""
+    compiled = _compiler(FormatMode.DRAFT7, tmp_path).compile([CORE_COLLECTION])
+    assert compiled.fast is not None
+    collection = load_json(extensions_root() / "ownership" / "examples" / "collection.json")
+    for license_text in ("MIT", "MIT\u0301", "proprietary", "CC‿BY", "½"):
+        collection["license"] = license_text
+        _agree(compiled, collection)

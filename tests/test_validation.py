@@ -1,0 +1,222 @@
+"""The validation API: what is checked, every problem reported, inputs of every shape."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import UPSTREAM, load_json
+from rs_stac_ext import schemas
+from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.readers import ReaderSettings
+from rs_stac_ext.resolver import ResolverSettings
+from rs_stac_ext.validation import DocumentReport, ValidationOptions, validate
+
+CADIP_V2 = schemas.newest("cadip").identifier
+CADIP_V14 = "https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json"
+OWNERSHIP_V11 = "https://home.rs-python.eu/ownership-stac-extension/v1.1.0/schema.json"
+CORE_ITEM = "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"
+
+
+def options(tmp_path: Path, **changes: Any) -> ValidationOptions:
+    resolver = ResolverSettings(cache_dir=tmp_path / "cache", use_cache=False)
+    return ValidationOptions(resolver=resolver, **changes)
+
+
+def run(inputs: list[Any], tmp_path: Path, **changes: Any) -> list[DocumentReport]:
+    return list(validate(inputs, options(tmp_path, **changes)))
+
+
+def cadip_item() -> dict[str, Any]:
+    document: dict[str, Any] = load_json(extensions_root() / "cadip" / "examples" / "item.json")
+    return document
+
+
+def test_shipped_cadip_item_is_valid_and_names_unavailable_companions(tmp_path: Path) -> None:
+    (report,) = run([extensions_root() / "cadip" / "examples" / "item.json"], tmp_path)
+    assert report.valid, [p.to_dict() for p in report.errors]
+    assert report.checked[:2] == [CORE_ITEM, CADIP_V2]
+    unchecked = {item.schema for item in report.not_checked}
+    assert "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json" in unchecked
+    assert all("not allowed" in item.reason for item in report.not_checked)
+
+
+def test_every_problem_is_reported_with_its_schema(tmp_path: Path) -> None:
+    item = cadip_item()
+    item["properties"]["datetime"] = "yesterday"
+    item["properties"]["cadip:num_channels"] = 2.5
+    first = next(iter(item["assets"].values()))
+    first["cadip:channel"] = 9
+    (report,) = run([item], tmp_path, rules=False, lint=False)
+    where = {(p.schema, p.path) for p in report.errors}
+    assert (CORE_ITEM, "/properties/datetime") in where
+    assert (CADIP_V2, "/properties/cadip:num_channels") in where
+    key = next(iter(item["assets"]))
+    assert (CADIP_V2, f"/assets/{key}/cadip:channel") in where
+    assert not report.valid
+
+
+def test_named_schema_only(tmp_path: Path) -> None:
+    document = {"type": "Feature", "stac_extensions": [OWNERSHIP_V11], "properties": {"owner": ""}}
+    (report,) = run([document], tmp_path, schema=OWNERSHIP_V11 + "#")
+    assert report.checked == [OWNERSHIP_V11]
+    # Published v1.1.0 requires assets on an Item; an empty owner is fine for it.
+    assert [p.message for p in report.errors] == ["missing required field 'assets'"]
+    document["assets"] = {}
+    (report,) = run([document], tmp_path, schema=OWNERSHIP_V11)
+    assert report.valid
+    assert report.warnings == []
+
+
+def test_not_a_stac_document(tmp_path: Path) -> None:
+    reports = run([[1, 2], {"type": "Thing"}, {"type": "Feature"}], tmp_path)
+    messages = [[p.message for p in r.errors] for r in reports]
+    assert messages[0] == ["expected a JSON object (a STAC document)"]
+    assert "got 'Thing'" in messages[1][0]
+    assert messages[2] == ["missing stac_version: the core schema to check against is unknown"]
+
+
+def test_ndjson_bad_line_is_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
+    item = cadip_item()
+    stream = tmp_path / "items.ndjson"
+    stream.write_text(
+        json.dumps(item) + "\n" + '{"type": "Feature", oops}\n' + "\n" + json.dumps(item) + "\n",
+        encoding="utf-8",
+    )
+    reports = run([stream], tmp_path)
+    assert [r.line for r in reports] == [1, 2, 4]
+    assert [r.valid for r in reports] == [True, False, True]
+    (problem,) = reports[1].errors
+    assert problem.keyword == "read/json"
+    assert f"{stream}:2: invalid JSON at line 1, column 21" in problem.message
+
+
+def test_feature_collection_is_split_unless_one_schema_is_named(tmp_path: Path) -> None:
+    collection = {"type": "FeatureCollection", "features": [cadip_item(), {"type": "Feature"}]}
+    path = tmp_path / "fc.json"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    reports = run([path], tmp_path)
+    assert [r.pointer for r in reports] == ["/features/0", "/features/1"]
+    assert [r.valid for r in reports] == [True, False]
+    (whole,) = run([path], tmp_path, schema=CADIP_V14)
+    assert whole.pointer == ""
+    assert not whole.valid
+
+
+def test_static_catalog_links_are_followed_inside_its_folder_only(tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    (root / "items").mkdir(parents=True)
+    item = cadip_item()
+    (root / "items" / "a.json").write_text(json.dumps(item), encoding="utf-8")
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps(item), encoding="utf-8")
+    catalog = {
+        "type": "Catalog",
+        "stac_version": "1.1.0",
+        "id": "root",
+        "description": "test",
+        "links": [
+            {"rel": "item", "href": "./items/a.json"},
+            {"rel": "child", "href": "../outside.json"},
+            {"rel": "child", "href": "missing.json"},
+        ],
+    }
+    (root / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    reports = run([root / "catalog.json"], tmp_path)
+    assert reports[0].valid
+    assert reports[0].id == "root"
+    assert reports[1].source == str((root / "items" / "a.json").resolve())
+    assert reports[1].valid
+    assert "leaves the catalog folder" in reports[2].errors[0].message
+    assert "linked file 'missing.json' not found" in reports[3].errors[0].message
+    assert len(reports) == 4
+
+
+def test_mirror_folder_makes_a_schema_checkable(tmp_path: Path) -> None:
+    uri = "https://example.org/demo/v1.0.0/schema.json"
+    mirror = tmp_path / "mirror" / "example.org" / "demo" / "v1.0.0"
+    mirror.mkdir(parents=True)
+    (mirror / "schema.json").write_text(
+        json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "required": ["demo"]}),
+        encoding="utf-8",
+    )
+    item = cadip_item()
+    item["stac_extensions"] = [CADIP_V2, uri, *item["stac_extensions"][1:]]
+    settings = ResolverSettings(schema_dirs=(tmp_path / "mirror",), use_cache=False)
+    (report,) = validate([item], ValidationOptions(resolver=settings))
+    assert uri in report.checked
+    assert [(p.schema, p.message) for p in report.errors] == [
+        (uri, "missing required field 'demo'")
+    ]
+
+
+def test_rules_catch_what_the_schema_cannot(tmp_path: Path) -> None:
+    item = cadip_item()
+    dsdb = [a for a in item["assets"].values() if "cadip:channel" in a]
+    dsdb[0]["cadip:block_number"] = 7
+    item["properties"]["cadip:planned_data_stop"] = "2000-01-01T00:00:00Z"
+    item["properties"]["start_datetime"] = "2100-01-01T00:00:00Z"
+    (report,) = run([item], tmp_path)
+    rules = {p.keyword for p in report.errors}
+    assert {"cadip/blocks-contiguous", "cadip/planned-window", "stac/datetime-range"} <= rules
+    assert all(p.severity == "error" for p in report.errors)
+
+
+def test_parallel_jobs_keep_input_order(tmp_path: Path) -> None:
+    item = cadip_item()
+    broken = cadip_item()
+    broken["properties"]["cadip:num_channels"] = "two"
+    stream = tmp_path / "many.ndjson"
+    lines = [json.dumps(broken if i % 7 == 3 else item) for i in range(60)]
+    stream.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    serial = [r.to_dict() for r in validate([stream], options(tmp_path))]
+    parallel = [r.to_dict() for r in validate([stream], options(tmp_path), jobs=2, batch_size=5)]
+    assert parallel == serial
+    assert [r["valid"] for r in serial] == [i % 7 != 3 for i in range(60)]
+
+
+def test_limits_give_clear_errors(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50 + "]" * 50, encoding="utf-8")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"pad": "x" * 5000}), encoding="utf-8")
+    reader = ReaderSettings(max_depth=20, max_bytes=4000)
+    reports = run([deep, big], tmp_path, reader=reader)
+    assert reports[0].errors[0].message == f"{deep}: nested more than 20 levels deep"
+    size = big.stat().st_size
+    assert (
+        reports[1].errors[0].message == f"{big}: {size} bytes is more than the limit of 4000 bytes"
+    )
+
+
+def test_stdin_single_document_and_ndjson(tmp_path: Path) -> None:
+    pretty = json.dumps(cadip_item(), indent=2).encode()
+    (report,) = validate(["-"], options(tmp_path), stdin=io.BytesIO(pretty))
+    assert report.source == "-"
+    assert report.valid
+    lines = (json.dumps(cadip_item()) + "\n" + json.dumps({"type": 1}) + "\n").encode()
+    reports = list(validate(["-"], options(tmp_path), stdin=io.BytesIO(lines)))
+    assert [(r.line, r.valid) for r in reports] == [(1, True), (2, False)]
+
+
+@pytest.mark.skipif(not UPSTREAM.is_dir(), reason="upstream documents absent")
+def test_upstream_documents_declaring_our_extensions_have_no_false_error(tmp_path: Path) -> None:
+    paths = sorted(UPSTREAM.rglob("*.json"))
+    for report in validate(paths, options(tmp_path, core=False, rules=False, lint=False)):
+        ours = [p for p in report.errors if schemas.is_known(p.schema)]
+        document = load_json(Path(report.source))
+        if report.pointer:
+            continue
+        declared = schemas.declared_versions(
+            document.get("stac_extensions", []) if isinstance(document, dict) else []
+        )
+        expected_valid = all(
+            schemas.validator_for(v.identifier).is_valid(document)
+            for v in declared
+            if v.kind is schemas.DocumentKind.JSON_SCHEMA
+        )
+        assert (not ours) == expected_valid, (report.source, [p.to_dict() for p in ours])
