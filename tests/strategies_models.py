@@ -73,6 +73,11 @@ def _other_external_id() -> st.SearchStrategy[ExternalId]:
 
 
 @cache
+def _some_other_ids() -> st.SearchStrategy[list[ExternalId]]:
+    return st.lists(_other_external_id(), min_size=1, max_size=2)
+
+
+@cache
 def cadip_external_ids() -> st.SearchStrategy[list[ExternalId]]:
     """``externalIds`` arrays holding one ``cadip`` UUID, sometimes with other schemes around it."""
     cadip = uuid_strings().map(lambda value: ExternalId(scheme="cadip", value=value))
@@ -187,7 +192,7 @@ def thumbnail_assets() -> st.SearchStrategy[dict[str, Any]]:
         },
         optional={
             "cadip:retransfer": st.booleans(),
-            "externalIds": st.one_of(_other_external_ids().filter(bool), cadip_external_ids()).map(
+            "externalIds": st.one_of(_some_other_ids(), cadip_external_ids()).map(
                 lambda entries: [entry.model_dump() for entry in entries]
             ),
         },
