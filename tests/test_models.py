@@ -57,8 +57,8 @@ PROPERTIES_MODEL: dict[str, type[StacFields]] = {
     "ownership": OwnershipProperties,
 }
 
-FAST = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-BROAD = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BROAD = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def schema_errors(extension: str, doc: Doc) -> list[str]:
@@ -92,17 +92,11 @@ def is_dsdb(asset: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("extension", sorted(ITEMS))
 @BROAD
 @given(data=st.data())
-def test_generated_items_validate_against_newest(extension: str, data: st.DataObject) -> None:
+def test_generated_items_are_valid_and_read_back_losslessly(
+    extension: str, data: st.DataObject
+) -> None:
     doc = data.draw(ITEMS[extension])
     assert schema_errors(extension, doc) == []
-    assert model_error(extension, doc) is None
-
-
-@pytest.mark.parametrize("extension", sorted(ITEMS))
-@BROAD
-@given(data=st.data())
-def test_round_trip_is_lossless(extension: str, data: st.DataObject) -> None:
-    doc = data.draw(ITEMS[extension])
     properties = doc["properties"]
     back = PROPERTIES_MODEL[extension].from_stac(properties).to_stac()
     assert back == properties
@@ -338,7 +332,7 @@ CHANGED_ITEMS = {extension: single_field_changes(extension) for extension in KEY
 
 
 @pytest.mark.parametrize("extension", sorted(KEYS))
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_schema_and_model_verdicts_agree(extension: str, data: st.DataObject) -> None:
     doc = data.draw(CHANGED_ITEMS[extension])

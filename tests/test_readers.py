@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -19,8 +19,8 @@ from rs_stac_ext.validation import ValidationOptions, Validator
 
 
 class _Api(BaseHTTPRequestHandler):
-    pages: dict[str, Any] = {}
-    seen: list[str] = []
+    pages: ClassVar[dict[str, Any]] = {}
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen.append(self.path)

@@ -1,0 +1,634 @@
+"""Generate the validator benchmark data: realistic STAC Items, a few of them broken on purpose.
+
+Three data sets, each written as NDJSON (one Item a line) and as one GeoJSON FeatureCollection
+(for validators that cannot read NDJSON), plus ``manifest.json`` naming every broken Item, its
+line and the defects it carries:
+
+* ``cadip``: CADIP v2.0.0 downlink sessions (STAC 1.1.0, 2 channels x 19 DSDB assets,
+  ``externalIds``, every session field), declaring cadip v2.0.0 and external-ids v1.0.0 only;
+* ``auxip``: AUXIP v2.0.0 auxiliary files, declaring auxip v2.0.0 only;
+* ``core``: core-only Items (~2.7 KB: polygon, 6 assets, 4 links, no ``stac_extensions``).
+
+About 1 % of each set is broken (at least one Item per set). Every broken Item carries one to
+three defects that a draft-07 validator can see: most break a schema rule, a few only break the
+``date-time`` format (only validators that assert formats catch those alone), and some also
+break a rule of ``rs_stac_ext.rules`` on top of a schema defect. Every Item stays well-formed
+JSON with a unique ``id``, so that verdicts can be matched by id across tools.
+
+The output only depends on the arguments: the same seed gives the same bytes.
+
+Usage::
+
+    python benchmarks/generate.py --out benchmarks/data [--cadip 10000] [--auxip 10000]
+        [--core 50000] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+CADIP_URI = "https://home.rs-python.eu/cadip-stac-extension/v2.0.0/schema.json"
+AUXIP_URI = "https://home.rs-python.eu/auxip-stac-extension/v2.0.0/schema.json"
+EXTERNAL_IDS_URI = "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json"
+STAC_VERSION = "1.1.0"
+MANIFEST_NAME = "manifest.json"
+BROKEN_SHARE = 100  # one Item in this many is broken
+SET_NAMES = ("cadip", "auxip", "core")
+
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Defect:
+    """One thing wrong with a broken Item.
+
+    Attributes:
+        kind: Short name of the defect.
+        pointer: JSON pointer at or under which a validator should report it.
+        caught_by: ``schema`` (a JSON Schema keyword), ``format`` (only the ``date-time``
+            format assertion) or ``rule`` (only a check of ``rs_stac_ext.rules``).
+    """
+
+    kind: str
+    pointer: str
+    caught_by: str
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _epoch(index: int, minutes: int) -> dt.datetime:
+    return dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes * index)
+
+
+def _links(base: str, collection: str, item_id: str) -> list[dict[str, str]]:
+    collection_url = f"{base}/collections/{collection}"
+    return [
+        {"rel": "self", "type": "application/geo+json", "href": f"{collection_url}/items/{item_id}"},
+        {"rel": "parent", "type": "application/json", "href": collection_url},
+        {"rel": "collection", "type": "application/json", "href": collection_url},
+        {"rel": "root", "type": "application/json", "href": f"{base}/"},
+    ]
+
+
+def _key(pointer_part: str) -> str:
+    return pointer_part.replace("~", "~0").replace("/", "~1")
+
+
+# ------------------------------------------------------------------------------------ CADIP
+
+_STATIONS = (("MTI_", "MTI2"), ("SGS_", "SGS1"), ("INS_", "INS3"), ("KSE_", "TLR3"))
+_SATELLITES = ("S1A", "S1C", "S2B", "S2C", "S3A", "S3B")
+CADIP_CHANNELS = 2
+CADIP_BLOCKS = 19
+
+
+def make_cadip(rng: random.Random, index: int) -> Item:
+    """Return one CADIP v2.0.0 session Item: 2 channels x 19 DSDB assets."""
+    satellite = _SATELLITES[index % len(_SATELLITES)]
+    station, antenna = _STATIONS[index % len(_STATIONS)]
+    planned_start = _epoch(index, 47).replace(microsecond=0)
+    start = planned_start + dt.timedelta(seconds=4, milliseconds=rng.randrange(1000))
+    duration = dt.timedelta(seconds=rng.randrange(300, 720))
+    stop = start + duration
+    orbit = 50000 + index
+    session = f"{satellite}_{planned_start:%Y%m%d%H%M%S}{orbit:06d}"
+    item_id = f"{session}_{index:06d}"
+    unit = f"{index % 4:02d}"
+    assets: dict[str, Any] = {}
+    for channel in range(1, CADIP_CHANNELS + 1):
+        for block in range(1, CADIP_BLOCKS + 1):
+            file_uuid = _uuid(rng)
+            name = f"DCS_{unit}_{session}_ch{channel}_DSDB_{block:05d}.raw"
+            received = start + duration * (block / (CADIP_BLOCKS + 1))
+            assets[name] = {
+                "href": f"https://cadip.example.com/odata/v1/Files({file_uuid})/$value",
+                "title": name,
+                "type": "application/octet-stream",
+                "roles": ["data"],
+                "externalIds": [{"scheme": "cadip", "value": file_uuid}],
+                "cadip:channel": channel,
+                "cadip:block_number": block,
+                "cadip:final_block": block == CADIP_BLOCKS,
+                "cadip:retransfer": False,
+                "created": _stamp(received),
+            }
+    return {
+        "type": "Feature",
+        "stac_version": STAC_VERSION,
+        "stac_extensions": [CADIP_URI, EXTERNAL_IDS_URI],
+        "id": item_id,
+        "collection": f"{satellite.lower()}_{station.rstrip('_').lower()}",
+        "geometry": None,
+        "properties": {
+            "datetime": _stamp(start + duration / 2),
+            "start_datetime": _stamp(start),
+            "end_datetime": _stamp(stop),
+            "created": _stamp(stop + dt.timedelta(seconds=11)),
+            "updated": _stamp(stop + dt.timedelta(seconds=11)),
+            "platform": f"sentinel-{satellite[1]}{satellite[2].lower()}",
+            "constellation": f"sentinel-{satellite[1]}",
+            "externalIds": [{"scheme": "cadip", "value": _uuid(rng)}],
+            "cadip:acquisition_id": f"{orbit}{index % 10}",
+            "cadip:num_channels": CADIP_CHANNELS,
+            "cadip:station_id": station,
+            "cadip:station_unit_id": unit,
+            "cadip:antenna_id": antenna,
+            "cadip:front_end_id": f"DFEP-{station.rstrip('_')}-{index % 3 + 1:02d}",
+            "cadip:planned_data_start": _stamp(planned_start),
+            "cadip:planned_data_stop": _stamp(stop + dt.timedelta(seconds=3)),
+            "cadip:retransfer": False,
+            "cadip:antenna_status_ok": True,
+            "cadip:front_end_status_ok": index % 37 != 0,
+            "cadip:downlink_status_ok": True,
+            "cadip:delivery_push_ok": True,
+        },
+        "links": _links("https://cadip-stac.example.com/cadip", f"{satellite.lower()}", item_id),
+        "assets": assets,
+    }
+
+
+def _dsdb(item: Item, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    key = rng.choice(sorted(item["assets"]))
+    return key, item["assets"][key]
+
+
+def _cadip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def acquisition_integer(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["cadip:acquisition_id"] = 565521
+        return Defect("acquisition-id-integer", "/properties/cadip:acquisition_id", "schema")
+
+    def five_channels(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["cadip:num_channels"] = 5
+        return Defect("num-channels-five", "/properties/cadip:num_channels", "schema")
+
+    def unit_4a(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["cadip:station_unit_id"] = "4a"
+        return Defect("station-unit-id-4a", "/properties/cadip:station_unit_id", "schema")
+
+    def no_final_block(item: Item, rng: random.Random) -> Defect:
+        key, asset = _dsdb(item, rng)
+        del asset["cadip:final_block"]
+        return Defect("dsdb-missing-final-block", f"/assets/{_key(key)}", "schema")
+
+    def block_zero(item: Item, rng: random.Random) -> Defect:
+        key, asset = _dsdb(item, rng)
+        asset["cadip:block_number"] = 0
+        return Defect("block-number-zero", f"/assets/{_key(key)}/cadip:block_number", "schema")
+
+    def fractional_channel(item: Item, rng: random.Random) -> Defect:
+        key, asset = _dsdb(item, rng)
+        asset["cadip:channel"] = 1.5
+        return Defect("fractional-channel", f"/assets/{_key(key)}/cadip:channel", "schema")
+
+    def no_cadip_entry(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["externalIds"] = [{"scheme": "doi", "value": "10.5270/S1-abc"}]
+        return Defect("external-ids-without-cadip", "/properties/externalIds", "schema")
+
+    def braces(item: Item, rng: random.Random) -> Defect:
+        key, asset = _dsdb(item, rng)
+        entry = asset["externalIds"][0]
+        entry["value"] = "{" + entry["value"] + "}"
+        return Defect("uuid-in-braces", f"/assets/{_key(key)}/externalIds/0/value", "schema")
+
+    def unknown_key(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["cadip:session_id"] = item["id"]
+        return Defect("unknown-cadip-key", "/properties", "schema")
+
+    def space_separator(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["cadip:planned_data_start"]
+        item["properties"]["cadip:planned_data_start"] = value.replace("T", " ")
+        return Defect("planned-start-space", "/properties/cadip:planned_data_start", "schema")
+
+    def undeclared_external_ids(item: Item, rng: random.Random) -> Defect:
+        item["stac_extensions"] = [CADIP_URI]
+        return Defect("external-ids-not-declared", "/stac_extensions", "schema")
+
+    def impossible_datetime(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["datetime"] = item["properties"]["datetime"][:5] + "02-30T12:00:00Z"
+        return Defect("datetime-february-30", "/properties/datetime", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            acquisition_integer,
+            five_channels,
+            unit_4a,
+            no_final_block,
+            block_zero,
+            fractional_channel,
+            no_cadip_entry,
+            braces,
+            unknown_key,
+            space_separator,
+            undeclared_external_ids,
+            impossible_datetime,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
+def _cadip_rule_defect(item: Item, rng: random.Random) -> Defect:
+    """Mark a block final that is not the last of its channel (only our rules see it)."""
+    for key, asset in item["assets"].items():
+        if asset.get("cadip:block_number") == 3 and asset.get("cadip:channel") == 1:
+            asset["cadip:final_block"] = True
+            return Defect("final-block-too-early", f"/assets/{_key(key)}", "rule")
+    raise AssertionError("no block 3 on channel 1")  # pragma: no cover - generator invariant
+
+
+# ------------------------------------------------------------------------------------ AUXIP
+
+_AUX_TYPES = ("AUX_RESORB", "AUX_PREORB", "AUX_POEORB", "AUX_CAL", "AUX_INS", "AUX_PP1")
+
+
+def make_auxip(rng: random.Random, index: int) -> Item:
+    """Return one AUXIP v2.0.0 Item: one auxiliary file as one asset."""
+    satellite = _SATELLITES[index % 2]
+    product_type = _AUX_TYPES[index % len(_AUX_TYPES)]
+    start = _epoch(index, 29)
+    stop = start + dt.timedelta(hours=3, minutes=17, seconds=30)
+    created = stop + dt.timedelta(minutes=38)
+    product = _uuid(rng)
+    name = (
+        f"{satellite}_OPER_{product_type}_OPOD_{created:%Y%m%dT%H%M%S}_"
+        f"V{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{index:06d}.EOF"
+    )
+    item_id = name.removesuffix(".EOF")
+    collection = f"s1_{product_type.lower()}"
+    return {
+        "type": "Feature",
+        "stac_version": STAC_VERSION,
+        "stac_extensions": [AUXIP_URI],
+        "id": item_id,
+        "collection": collection,
+        "geometry": None,
+        "properties": {
+            "datetime": None,
+            "start_datetime": _stamp(start),
+            "end_datetime": _stamp(stop),
+            "created": _stamp(created),
+            "updated": _stamp(created + dt.timedelta(minutes=25)),
+            "platform": f"sentinel-1{satellite[2].lower()}",
+            "constellation": "sentinel-1",
+            "auxip:id": product,
+        },
+        "links": _links("https://auxip-stac.example.com/auxip", collection, item_id),
+        "assets": {
+            name: {
+                "href": f"https://auxip.example.com/odata/v1/Products({product})/$value",
+                "title": name,
+                "type": "application/xml",
+                "roles": ["data"],
+            }
+        },
+    }
+
+
+def _auxip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def not_a_uuid(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["auxip:id"] = "not-a-uuid"
+        return Defect("not-a-uuid", "/properties/auxip:id", "schema")
+
+    def missing_id(item: Item, rng: random.Random) -> Defect:
+        del item["properties"]["auxip:id"]
+        return Defect("missing-auxip-id", "/properties", "schema")
+
+    def id_in_asset(item: Item, rng: random.Random) -> Defect:
+        key = next(iter(item["assets"]))
+        item["assets"][key]["auxip:id"] = item["properties"].get("auxip:id", _uuid(rng))
+        return Defect("auxip-id-in-asset", f"/assets/{_key(key)}", "schema")
+
+    def unknown_key(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["auxip:name"] = item["id"]
+        return Defect("unknown-auxip-key", "/properties", "schema")
+
+    def braces(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["auxip:id"] = "{" + _uuid(rng) + "}"
+        return Defect("uuid-in-braces", "/properties/auxip:id", "schema")
+
+    def not_declared(item: Item, rng: random.Random) -> Defect:
+        item["stac_extensions"] = [AUXIP_URI.replace("v2.0.0", "v1.1.0")]
+        return Defect("wrong-version-declared", "/stac_extensions", "schema")
+
+    def impossible_start(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["start_datetime"]
+        item["properties"]["start_datetime"] = value[:11] + "24" + value[13:]
+        return Defect("start-hour-24", "/properties/start_datetime", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            not_a_uuid,
+            missing_id,
+            id_in_asset,
+            unknown_key,
+            braces,
+            not_declared,
+            impossible_start,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
+def _auxip_rule_defect(item: Item, rng: random.Random) -> Defect:
+    """Name another product in the asset href (only our rules see it)."""
+    key = next(iter(item["assets"]))
+    asset = item["assets"][key]
+    asset["href"] = f"https://auxip.example.com/odata/v1/Products({_uuid(rng)})/$value"
+    return Defect("href-names-other-product", f"/assets/{_key(key)}/href", "rule")
+
+
+# ------------------------------------------------------------------------------------ core
+
+_TILES = ("31TCJ", "32UNU", "33TWM", "30UXC", "29SND", "34VFN", "35VLG", "31UFS")
+_BANDS = (("B02", "Blue"), ("B03", "Green"), ("B04", "Red"))
+
+
+def make_core(rng: random.Random, index: int) -> Item:
+    """Return one core-only Item (~2.7 KB): polygon, 6 assets, 4 links."""
+    tile = _TILES[index % len(_TILES)]
+    moment = _epoch(index, 11)
+    lon = round(rng.uniform(-170.0, 169.0), 6)
+    lat = round(rng.uniform(-70.0, 69.0), 6)
+    ring = [
+        [lon, lat],
+        [round(lon + 0.98, 6), round(lat + 0.01, 6)],
+        [round(lon + 0.99, 6), round(lat + 0.91, 6)],
+        [round(lon + 0.01, 6), round(lat + 0.9, 6)],
+        [lon, lat],
+    ]
+    item_id = f"S2B_MSIL2A_{moment:%Y%m%dT%H%M%S}_R{index % 143:03d}_T{tile}_{index:06d}"
+    base = f"https://data.example.com/sentinel-2-l2a/{tile}/{moment:%Y/%m/%d}/{item_id}"
+    assets: dict[str, Any] = {
+        "visual": {
+            "href": f"{base}/TCI.tif",
+            "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+            "title": "True color image",
+            "roles": ["visual"],
+        }
+    }
+    for band, colour in _BANDS:
+        assets[band] = {
+            "href": f"{base}/{band}.tif",
+            "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+            "title": f"{colour} band ({band})",
+            "roles": ["data"],
+        }
+    assets["thumbnail"] = {
+        "href": f"{base}/thumbnail.jpg",
+        "type": "image/jpeg",
+        "title": "Thumbnail",
+        "roles": ["thumbnail"],
+    }
+    assets["metadata"] = {
+        "href": f"{base}/metadata.xml",
+        "type": "application/xml",
+        "title": "Original metadata",
+        "roles": ["metadata"],
+    }
+    return {
+        "type": "Feature",
+        "stac_version": STAC_VERSION,
+        "id": item_id,
+        "collection": "sentinel-2-l2a",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "bbox": [lon, lat, round(lon + 0.99, 6), round(lat + 0.91, 6)],
+        "properties": {
+            "datetime": _stamp(moment),
+            "created": _stamp(moment + dt.timedelta(hours=2)),
+            "updated": _stamp(moment + dt.timedelta(hours=3)),
+            "platform": "sentinel-2b",
+            "constellation": "sentinel-2",
+            "instruments": ["msi"],
+            "gsd": 10,
+            "title": f"Sentinel-2B L2A tile {tile}",
+        },
+        "links": _links("https://stac.example.com", "sentinel-2-l2a", item_id),
+        "assets": assets,
+    }
+
+
+def _core_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def short_bbox(item: Item, rng: random.Random) -> Defect:
+        item["bbox"] = item["bbox"][:3]
+        return Defect("bbox-three-numbers", "/bbox", "schema")
+
+    def no_datetime(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["datetime"] = None
+        return Defect("datetime-null-without-range", "/properties", "schema")
+
+    def bad_geometry(item: Item, rng: random.Random) -> Defect:
+        item["geometry"]["type"] = "Polygone"
+        return Defect("geometry-type-misspelt", "/geometry", "schema")
+
+    def negative_gsd(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["gsd"] = -10
+        return Defect("gsd-negative", "/properties/gsd", "schema")
+
+    def instruments_string(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["instruments"] = "msi"
+        return Defect("instruments-not-array", "/properties/instruments", "schema")
+
+    def impossible_datetime(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["datetime"] = item["properties"]["datetime"][:5] + "13-01T10:00:00Z"
+        return Defect("datetime-month-13", "/properties/datetime", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            short_bbox,
+            no_datetime,
+            bad_geometry,
+            negative_gsd,
+            instruments_string,
+            impossible_datetime,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
+# ------------------------------------------------------------------------------------ shared
+
+
+def _asset_without_href(item: Item, rng: random.Random) -> Defect:
+    key = rng.choice(sorted(item["assets"]))
+    del item["assets"][key]["href"]
+    return Defect("asset-without-href", f"/assets/{_key(key)}", "schema")
+
+
+def _link_without_href(item: Item, rng: random.Random) -> Defect:
+    index = rng.randrange(len(item["links"]))
+    del item["links"][index]["href"]
+    return Defect("link-without-href", f"/links/{index}", "schema")
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """How one data set is made.
+
+    Attributes:
+        name: ``cadip``, ``auxip`` or ``core``.
+        make: Builds the valid Item number ``index``.
+        defects: Defects a broken Item may get, by name.
+        rule_defect: A defect only our rules catch, added to some broken Items.
+        checks: What a validator must check to see the defects, for the manifest.
+    """
+
+    name: str
+    make: Callable[[random.Random, int], Item]
+    defects: dict[str, Callable[[Item, random.Random], Defect]]
+    rule_defect: Callable[[Item, random.Random], Defect] | None
+    checks: str
+
+
+DATA_SETS = {
+    "cadip": DataSet(
+        "cadip",
+        make_cadip,
+        _cadip_defects(),
+        _cadip_rule_defect,
+        f"STAC 1.1.0 Item schema + {CADIP_URI} (external-ids is declared but not packaged)",
+    ),
+    "auxip": DataSet(
+        "auxip",
+        make_auxip,
+        _auxip_defects(),
+        _auxip_rule_defect,
+        f"STAC 1.1.0 Item schema + {AUXIP_URI}",
+    ),
+    "core": DataSet("core", make_core, _core_defects(), None, "STAC 1.1.0 Item schema"),
+}
+
+
+def broken_indices(count: int) -> list[int]:
+    """Return the positions of the broken Items: one in every 100, at least one."""
+    if count <= 0:
+        return []
+    broken = max(1, count // BROKEN_SHARE)
+    step = count / broken
+    return sorted({int(step * k + step / 2) for k in range(broken)})
+
+
+def _break(spec: DataSet, item: Item, rng: random.Random, ordinal: int) -> list[Defect]:
+    names = sorted(spec.defects)
+    # Every fifth broken Item carries a single defect, cycling through every kind (so that each
+    # kind is sometimes the only problem); the others carry two or three.
+    if ordinal % 5 == 0:
+        chosen = [names[(ordinal // 5) % len(names)]]
+    else:
+        chosen = rng.sample(names, rng.choice((2, 3)))
+    defects = [spec.defects[name](item, rng) for name in chosen]
+    if spec.rule_defect is not None and ordinal % 4 == 1:
+        defects.append(spec.rule_defect(item, rng))
+    return defects
+
+
+def generate_set(spec: DataSet, count: int, out: Path, seed: int) -> dict[str, Any]:
+    """Write one data set as NDJSON and as a FeatureCollection; return its manifest entry."""
+    rng = random.Random(f"{seed}/{spec.name}")
+    broken_at = set(broken_indices(count))
+    ndjson_path = out / f"{spec.name}.ndjson"
+    features_path = out / f"{spec.name}.features.json"
+    broken: list[dict[str, Any]] = []
+    ordinal = 0
+    with ndjson_path.open("w", encoding="utf-8") as lines, features_path.open(
+        "w", encoding="utf-8"
+    ) as features:
+        features.write('{"type":"FeatureCollection","features":[\n')
+        for index, item in enumerate(_items(spec, count, rng)):
+            if index in broken_at:
+                defects = _break(spec, item, rng, ordinal)
+                ordinal += 1
+                broken.append(
+                    {
+                        "id": item["id"],
+                        "index": index,
+                        "line": index + 1,
+                        "defects": [asdict(defect) for defect in defects],
+                    }
+                )
+            text = json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+            lines.write(text + "\n")
+            features.write(("," if index else "") + text + "\n")
+        features.write("]}\n")
+    return {
+        "count": count,
+        "ndjson": ndjson_path.name,
+        "features": features_path.name,
+        "checks": spec.checks,
+        "broken": broken,
+    }
+
+
+def _items(spec: DataSet, count: int, rng: random.Random) -> Iterator[Item]:
+    for index in range(count):
+        yield spec.make(rng, index)
+
+
+def generate(out: Path, counts: dict[str, int], seed: int = 1) -> dict[str, Any]:
+    """Write every data set into ``out`` with its manifest and return the manifest.
+
+    Args:
+        out: Output folder (created if missing).
+        counts: Items per data set name (``cadip``, ``auxip``, ``core``); 0 skips a set.
+        seed: Random seed; the same seed gives the same files.
+
+    Returns:
+        The manifest also written to ``out/manifest.json``.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, Any] = {
+        "seed": seed,
+        "stac_version": STAC_VERSION,
+        "sets": {},
+    }
+    for name in SET_NAMES:
+        if counts.get(name, 0) > 0:
+            print(f"generating {counts[name]:,} {name} items", file=sys.stderr)
+            manifest["sets"][name] = generate_set(DATA_SETS[name], counts[name], out, seed)
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--cadip", type=int, default=10_000, help="CADIP session Items")
+    parser.add_argument("--auxip", type=int, default=10_000, help="AUXIP Items")
+    parser.add_argument("--core", type=int, default=50_000, help="core-only Items")
+    parser.add_argument("--seed", type=int, default=1, help="random seed")
+    args = parser.parse_args(argv)
+    counts = {"cadip": args.cadip, "auxip": args.auxip, "core": args.core}
+    manifest = generate(args.out, counts, args.seed)
+    for name, entry in manifest["sets"].items():
+        print(
+            f"{name}: {entry['count']:,} items, {len(entry['broken'])} broken -> "
+            f"{args.out / entry['ndjson']}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
