@@ -81,7 +81,11 @@ def _epoch(index: int, minutes: int) -> dt.datetime:
 def _links(base: str, collection: str, item_id: str) -> list[dict[str, str]]:
     collection_url = f"{base}/collections/{collection}"
     return [
-        {"rel": "self", "type": "application/geo+json", "href": f"{collection_url}/items/{item_id}"},
+        {
+            "rel": "self",
+            "type": "application/geo+json",
+            "href": f"{collection_url}/items/{item_id}",
+        },
         {"rel": "parent", "type": "application/json", "href": collection_url},
         {"rel": "collection", "type": "application/json", "href": collection_url},
         {"rel": "root", "type": "application/json", "href": f"{base}/"},
@@ -246,13 +250,17 @@ def _cadip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
     }
 
 
-def _cadip_rule_defect(item: Item, rng: random.Random) -> Defect:
+def _cadip_rule_defect(item: Item, rng: random.Random) -> Defect | None:
     """Mark a block final that is not the last of its channel (only our rules see it)."""
     for key, asset in item["assets"].items():
-        if asset.get("cadip:block_number") == 3 and asset.get("cadip:channel") == 1:
+        if (
+            asset.get("cadip:final_block") is False
+            and asset.get("cadip:channel") == 1
+            and asset.get("cadip:block_number") in range(2, CADIP_BLOCKS)
+        ):
             asset["cadip:final_block"] = True
             return Defect("final-block-too-early", f"/assets/{_key(key)}", "rule")
-    raise AssertionError("no block 3 on channel 1")  # pragma: no cover - generator invariant
+    return None
 
 
 # ------------------------------------------------------------------------------------ AUXIP
@@ -350,10 +358,12 @@ def _auxip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
     }
 
 
-def _auxip_rule_defect(item: Item, rng: random.Random) -> Defect:
+def _auxip_rule_defect(item: Item, rng: random.Random) -> Defect | None:
     """Name another product in the asset href (only our rules see it)."""
     key = next(iter(item["assets"]))
     asset = item["assets"][key]
+    if "href" not in asset or not isinstance(item["properties"].get("auxip:id"), str):
+        return None
     asset["href"] = f"https://auxip.example.com/odata/v1/Products({_uuid(rng)})/$value"
     return Defect("href-names-other-product", f"/assets/{_key(key)}/href", "rule")
 
@@ -422,6 +432,15 @@ def make_core(rng: random.Random, index: int) -> Item:
             "instruments": ["msi"],
             "gsd": 10,
             "title": f"Sentinel-2B L2A tile {tile}",
+            "license": "proprietary",
+            "providers": [
+                {
+                    "name": "European Space Agency",
+                    "roles": ["producer", "licensor"],
+                    "url": "https://sentinel.esa.int",
+                },
+                {"name": "Example Host", "roles": ["host"], "url": "https://data.example.com"},
+            ],
         },
         "links": _links("https://stac.example.com", "sentinel-2-l2a", item_id),
         "assets": assets,
@@ -491,15 +510,18 @@ class DataSet:
         name: ``cadip``, ``auxip`` or ``core``.
         make: Builds the valid Item number ``index``.
         defects: Defects a broken Item may get, by name.
-        rule_defect: A defect only our rules catch, added to some broken Items.
+        rule_defect: A defect only our rules catch, added to some broken Items (it returns
+            ``None`` where the other defects left nothing for it to break).
         checks: What a validator must check to see the defects, for the manifest.
+        conflicts: Pairs of defects that would undo each other on one Item.
     """
 
     name: str
     make: Callable[[random.Random, int], Item]
     defects: dict[str, Callable[[Item, random.Random], Defect]]
-    rule_defect: Callable[[Item, random.Random], Defect] | None
+    rule_defect: Callable[[Item, random.Random], Defect | None] | None
     checks: str
+    conflicts: frozenset[frozenset[str]] = frozenset()
 
 
 DATA_SETS = {
@@ -516,8 +538,23 @@ DATA_SETS = {
         _auxip_defects(),
         _auxip_rule_defect,
         f"STAC 1.1.0 Item schema + {AUXIP_URI}",
+        frozenset(
+            frozenset(pair)
+            for pair in (
+                ("missing_id", "not_a_uuid"),
+                ("missing_id", "braces"),
+                ("braces", "not_a_uuid"),
+            )
+        ),
     ),
-    "core": DataSet("core", make_core, _core_defects(), None, "STAC 1.1.0 Item schema"),
+    "core": DataSet(
+        "core",
+        make_core,
+        _core_defects(),
+        None,
+        "STAC 1.1.0 Item schema",
+        frozenset({frozenset(("no_datetime", "impossible_datetime"))}),
+    ),
 }
 
 
@@ -537,10 +574,15 @@ def _break(spec: DataSet, item: Item, rng: random.Random, ordinal: int) -> list[
     if ordinal % 5 == 0:
         chosen = [names[(ordinal // 5) % len(names)]]
     else:
-        chosen = rng.sample(names, rng.choice((2, 3)))
+        size = rng.choice((2, 3))
+        chosen = rng.sample(names, size)
+        while any(frozenset((a, b)) in spec.conflicts for a in chosen for b in chosen):
+            chosen = rng.sample(names, size)
     defects = [spec.defects[name](item, rng) for name in chosen]
     if spec.rule_defect is not None and ordinal % 4 == 1:
-        defects.append(spec.rule_defect(item, rng))
+        extra = spec.rule_defect(item, rng)
+        if extra is not None:
+            defects.append(extra)
     return defects
 
 
@@ -552,9 +594,10 @@ def generate_set(spec: DataSet, count: int, out: Path, seed: int) -> dict[str, A
     features_path = out / f"{spec.name}.features.json"
     broken: list[dict[str, Any]] = []
     ordinal = 0
-    with ndjson_path.open("w", encoding="utf-8") as lines, features_path.open(
-        "w", encoding="utf-8"
-    ) as features:
+    with (
+        ndjson_path.open("w", encoding="utf-8") as lines,
+        features_path.open("w", encoding="utf-8") as features,
+    ):
         features.write('{"type":"FeatureCollection","features":[\n')
         for index, item in enumerate(_items(spec, count, rng)):
             if index in broken_at:

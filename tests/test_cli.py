@@ -66,8 +66,15 @@ def test_examples_exit_1_when_an_example_fails(tmp_path: Path) -> None:
 def test_schemas_list_json_covers_every_identifier() -> None:
     result = run("schemas", "list", "--format", "json")
     assert result.returncode == 0
-    listed = [json.loads(line)["identifier"] for line in result.stdout.splitlines()]
-    assert listed == [v.identifier for v in schemas.versions()]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    canonical = [r["uri"] for r in rows if r["origin"] == "packaged" and r["alias_of"] is None]
+    assert canonical == schemas.identifiers(kind=schemas.DocumentKind.JSON_SCHEMA)
+    aliases = {r["uri"]: r["alias_of"] for r in rows if r["alias_of"]}
+    assert aliases["https://rs-python.github.io/cadip-stac-extension/v1.4.0/schema.json"] == (
+        "https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json"
+    )
+    pystac = {r["uri"] for r in rows if r["origin"] == "pystac"}
+    assert "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json" in pystac
 
 
 def test_schemas_show_prints_the_published_bytes() -> None:

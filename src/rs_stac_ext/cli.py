@@ -181,7 +181,7 @@ def schemas_list(output_format: str, **resolver_options: Any) -> None:
             click.echo(json.dumps(row))
         return
     for row in rows:
-        mark = " (newest)" if row["newest"] else ""
+        mark = " (newest)" if row["newest"] and not row["alias_of"] else ""
         alias = f"  [alias of {row['alias_of']}]" if row["alias_of"] else ""
         click.echo(f"{row['origin']:<9} {row['uri']}{mark}{alias}")
 
