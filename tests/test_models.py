@@ -305,7 +305,7 @@ CADIP_KEYS = [
     *["cadip:delivery_push_ok", "cadip:channel", "cadip:block_number", "cadip:final_block"],
     # Not fields: the removed id, a producer's extra, the bare prefix, other casings, and
     # Python attribute names (ordinary foreign keys on the wire).
-    *["cadip:id", "cadip:session_id", "cadip:", "Cadip:channel", "acquisition_id", "channel"],
+    *["cadip:id", "cadip:session_id", "cadip:", "Cadip:channel", "num_channels", "channel"],
 ]
 KEYS = {
     "auxip": ["auxip:id", "auxip:", "auxip:foo", "AUXIP:id", "auxip_id", "id"],
@@ -387,6 +387,10 @@ def test_attribute_name_on_the_wire_is_a_foreign_key() -> None:
     model = CadipFileAsset.from_stac(fields)
     assert model.channel == 2
     assert model.to_stac() == fields
+    session = {"externalIds": [CADIP_ENTRY], "cadip:acquisition_id": "1", "num_channels": 3}
+    properties = CadipSessionProperties.from_stac(session)
+    assert properties.num_channels is None
+    assert properties.to_stac() == session
 
 
 def test_level_mixing_names_the_right_level() -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "InputDocument",
     "ReadError",
     "ReaderSettings",
+    "parse_deferred",
     "read_inputs",
 ]
 
@@ -61,6 +62,7 @@ class InputDocument:
         pointer: JSON pointer of the document inside its file (``/features/3``), if not the root.
         document: The parsed document, ``None`` when ``error`` is set.
         error: Why the input could not be read.
+        raw: The unparsed bytes, when parsing was deferred (see :func:`parse_deferred`).
     """
 
     source: str
@@ -68,6 +70,7 @@ class InputDocument:
     pointer: str = ""
     document: Any = None
     error: ReadError | None = None
+    raw: bytes | None = None
 
     @property
     def location(self) -> str:
@@ -94,15 +97,18 @@ class ReaderSettings:
             allows plain http to that address).
         max_pages: Most ``next`` links followed for one STAC API URL.
         timeout: Seconds allowed for one HTTP request.
+        defer_parsing: Yield NDJSON lines unparsed (``raw``), for :func:`parse_deferred` to
+            parse elsewhere (in a worker process).
     """
 
     split_collections: bool = True
     follow_links: bool = True
     max_bytes: int = 256 * 2**20
-    max_depth: int = 128
+    max_depth: int = 256
     allow_hosts: tuple[str, ...] = ()
     max_pages: int = 1000
     timeout: float = 30.0
+    defer_parsing: bool = False
 
 
 @dataclass
@@ -128,8 +134,9 @@ class _Reader:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return self._parse_slowly(data, source, line)
-        depth = _depth(document, self.settings.max_depth)
-        if depth > self.settings.max_depth:
+        if self._may_be_too_deep(data) and _depth(document, self.settings.max_depth) > (
+            self.settings.max_depth
+        ):
             return InputDocument(
                 source,
                 line,
@@ -139,6 +146,11 @@ class _Reader:
                 ),
             )
         return InputDocument(source, line, document=document)
+
+    def _may_be_too_deep(self, data: bytes) -> bool:
+        # Nesting can never exceed the number of opening brackets; counting them runs in C and
+        # spares the walk over the parsed document for all but very bracket-rich inputs.
+        return data.count(b"[") + data.count(b"{") > self.settings.max_depth
 
     def _parse_slowly(self, data: bytes, source: str, line: int | None) -> InputDocument:
         """Parse with the standard library.
@@ -167,7 +179,9 @@ class _Reader:
             )
         except (ValueError, RecursionError) as exc:
             return InputDocument(source, line, error=ReadError("json", f"{source}: {exc}"))
-        if _depth(document, self.settings.max_depth) > self.settings.max_depth:
+        if self._may_be_too_deep(data) and (
+            _depth(document, self.settings.max_depth) > self.settings.max_depth
+        ):
             return InputDocument(
                 source,
                 line,
@@ -273,7 +287,11 @@ class _Reader:
         self, lines: Iterator[bytes], source: str, *, start: int
     ) -> Iterator[InputDocument]:
         for number, line in enumerate(lines, start=start):
-            if line.strip():
+            if not line.strip():
+                continue
+            if self.settings.defer_parsing:
+                yield InputDocument(source, number, raw=line)
+            else:
                 yield from self.expand(self.parse(line, source, number))
 
     def expand(self, record: InputDocument) -> Iterator[InputDocument]:
@@ -407,6 +425,22 @@ def _next_link(document: dict[str, Any], base: str) -> str | None:
         ):
             return urljoin(base, str(link["href"]))
     return None
+
+
+def parse_deferred(record: InputDocument, settings: ReaderSettings) -> list[InputDocument]:
+    """Parse a record whose parsing was deferred, and split it as :func:`read_inputs` would.
+
+    Args:
+        record: A record carrying ``raw`` bytes (others are returned as they are).
+        settings: The settings of the reader that produced it.
+
+    Returns:
+        The parsed record, or the documents of a FeatureCollection.
+    """
+    if record.raw is None:
+        return [record]
+    reader = _Reader(settings)
+    return list(reader.expand(reader.parse(record.raw, record.source, record.line)))
 
 
 def read_inputs(

@@ -33,6 +33,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rs_stac_ext._catalog import ExtensionName
@@ -158,8 +159,10 @@ def _dsdb_assets(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
     if not isinstance(assets, dict):
         return
     for key, asset in assets.items():
-        if isinstance(asset, dict) and any(
-            field in asset for field in ("cadip:channel", "cadip:block_number", "cadip:final_block")
+        if isinstance(asset, dict) and (
+            "cadip:channel" in asset
+            or "cadip:block_number" in asset
+            or "cadip:final_block" in asset
         ):
             yield key, asset
 
@@ -303,7 +306,7 @@ def _datetime_range(document: dict[str, Any]) -> Iterator[Problem]:
 def _undeclared_prefixes(document: dict[str, Any]) -> Iterator[Problem]:
     listed = document.get("stac_extensions")
     declared = (
-        [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+        tuple(item for item in listed if isinstance(item, str)) if isinstance(listed, list) else ()
     )
     places: list[tuple[list[str | int], Any]] = [([], document)]
     properties = document.get("properties")
@@ -313,25 +316,29 @@ def _undeclared_prefixes(document: dict[str, Any]) -> Iterator[Problem]:
         assets = document.get(container)
         if isinstance(assets, dict):
             places.extend(([container, k], v) for k, v in assets.items() if isinstance(v, dict))
-    reported: set[str] = set()
+    settled: set[str] = set()
+    seen: set[str] = set()
     for path, obj in places:
         for key in obj:
-            if not isinstance(key, str) or ":" not in key or key in _UNPREFIXED_OK:
+            if key in seen:
                 continue
-            prefix = key.split(":", 1)[0]
-            if not prefix or prefix in reported or _is_declared(prefix, declared):
+            seen.add(key)
+            prefix, colon, _ = key.partition(":")
+            if not colon or not prefix or prefix in settled or key in _UNPREFIXED_OK:
                 continue
-            reported.add(prefix)
-            yield _problem(
-                "lint/undeclared-extension",
-                "",
-                [*path, key],
-                f"{key!r} uses the prefix '{prefix}:' but no declared extension provides it",
-            )
+            settled.add(prefix)
+            if not _is_declared(prefix, declared):
+                yield _problem(
+                    "lint/undeclared-extension",
+                    "",
+                    [*path, key],
+                    f"{key!r} uses the prefix '{prefix}:' but no declared extension provides it",
+                )
 
 
-def _is_declared(prefix: str, declared: list[str]) -> bool:
-    wanted = [_PREFIX_PATHS.get(prefix, f"/{prefix}/"), f"/{prefix}-stac-extension/"]
+@lru_cache(maxsize=4096)
+def _is_declared(prefix: str, declared: tuple[str, ...]) -> bool:
+    wanted = (_PREFIX_PATHS.get(prefix, f"/{prefix}/"), f"/{prefix}-stac-extension/")
     return any(fragment in uri for uri in declared for fragment in wanted)
 
 

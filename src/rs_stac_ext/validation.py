@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from rs_stac_ext.engine import Engine, SchemaCompiler
 from rs_stac_ext.problems import Problem
-from rs_stac_ext.readers import InputDocument, ReaderSettings, read_inputs
+from rs_stac_ext.readers import InputDocument, ReaderSettings, parse_deferred, read_inputs
 from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailable
 from rs_stac_ext.rules import check_rules
 from rs_stac_ext.schemas import FormatMode
@@ -284,7 +284,8 @@ def _init_worker(options: ValidationOptions) -> None:
 
 def _check_batch(batch: list[InputDocument]) -> list[DocumentReport]:
     assert _WORKER is not None
-    return [_WORKER.check(record) for record in batch]
+    reader = _WORKER.options.reader
+    return [_WORKER.check(parsed) for record in batch for parsed in parse_deferred(record, reader)]
 
 
 def _batches(records: Iterable[InputDocument], size: int) -> Iterator[list[InputDocument]]:
@@ -338,13 +339,15 @@ def validate(
     if settings.schema is not None and reader.split_collections:
         # Checking against one named schema means checking each document exactly as given.
         reader = dataclasses.replace(reader, split_collections=False)
-    records = _records(inputs, reader, stdin)
     if jobs <= 1:
         validator = Validator(settings)
-        for record in records:
+        for record in _records(inputs, reader, stdin):
             yield validator.check(record)
         return
-    yield from _validate_parallel(records, settings, jobs, batch_size)
+    # Workers parse NDJSON lines themselves: sending bytes is cheaper than sending documents.
+    reader = dataclasses.replace(reader, defer_parsing=True)
+    settings = dataclasses.replace(settings, reader=reader)
+    yield from _validate_parallel(_records(inputs, reader, stdin), settings, jobs, batch_size)
 
 
 def _validate_parallel(

@@ -171,8 +171,13 @@ class StacFields(BaseModel):
         Returns:
             A new dict, ready to be placed in a STAC document.
         """
-        absent = {name for name in type(self).model_fields if getattr(self, name) is None}
-        return self.model_dump(by_alias=True, exclude=absent)
+        dumped = self.model_dump(by_alias=True)
+        # Dropped by STAC name after dumping: `exclude` works on names and would also drop an
+        # undeclared key that happens to equal an attribute name (`num_channels`).
+        for name, info in type(self).model_fields.items():
+            if getattr(self, name) is None:
+                dumped.pop(info.alias or name, None)
+        return dumped
 
     @classmethod
     def from_stac(cls, mapping: Mapping[str, Any]) -> Self:

@@ -1,0 +1,918 @@
+"""Benchmark ``rs-stac validate`` against today's STAC validators, offline, on the same files.
+
+For each data set of ``generate.py`` (CADIP sessions, AUXIP files, core-only Items) and each
+tool, this measures Items per second (median of ``--repeat`` runs), the peak resident memory
+of the process tree, and whether the tool finds exactly the broken Items of the manifest.
+Every measurement is a fresh subprocess, so memory figures never mix, and every subprocess runs
+with its HTTP(S) proxy pointed at a closed local port: nothing can be downloaded.
+
+Tools:
+
+* ``rs-stac validate --format json`` with ``-j 1`` and ``-j 2``, and the in-process API;
+* the parse floor: orjson parsing the same NDJSON, nothing else;
+* pystac ``validate_dict`` (core schema from its bundle, our extension schemas put in its cache);
+* stac-valid fast mode (its own venv; its schema cache pre-filled from ``rs-stac schemas
+  export``), in-process and as a command;
+* the rustac command (its own venv; core schemas compiled in), core data set only.
+
+Peers that are too slow for the whole set are timed on its first Items and judged separately on
+every broken Item. The Markdown table goes to stdout and ``results.md``; raw numbers to
+``results.json``.
+
+Usage::
+
+    python benchmarks/run.py [--data DIR] [--quick] [--no-peers] [--repeat N] [--results DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+GENERATE = HERE / "generate.py"
+DRIVERS = HERE / "drivers.py"
+FULL_SIZES = {"cadip": 10_000, "auxip": 10_000, "core": 50_000}
+QUICK_SIZES = {"cadip": 200, "auxip": 200, "core": 1_000}
+SET_ORDER = ("cadip", "auxip", "core")
+PEER_PACKAGES = {"stac-valid": "stac-valid==4.6.1", "rustac": "rustac==0.9.18"}
+# pystac validates ~10-50 Items/s here: it is timed on the first Items of a set only.
+PYSTAC_SAMPLE = {"cadip": 100, "auxip": 400, "core": 400}
+CLOSED_PORT_PROXY = "http://127.0.0.1:9"
+TARGET_PEER_RATIO = 4.0
+TARGET_PARSE_RATIO = 3.0
+TARGET_RSS_MIB = 300.0
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class ProcessStats:
+    """What one subprocess cost.
+
+    Attributes:
+        wall: Seconds from start to exit.
+        max_rss_kib: ``ru_maxrss`` of the process (the largest single process of its tree).
+        tree_peak_kib: Largest sum of the tree's resident sizes seen by sampling (/proc).
+        returncode: Exit code.
+    """
+
+    wall: float
+    max_rss_kib: int
+    tree_peak_kib: int
+    returncode: int
+
+    @property
+    def peak_mib(self) -> float:
+        """The larger of both memory figures, in MiB."""
+        return max(self.max_rss_kib, self.tree_peak_kib) / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    found = [pid]
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        task_dir = Path(f"/proc/{current}/task")
+        try:
+            tasks = list(task_dir.iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            found.extend(int(child) for child in children)
+    return found
+
+
+def _tree_rss_kib(pid: int) -> int:
+    total = 0
+    for member in _descendants(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+)\s+kB", status, re.MULTILINE)
+        if match:
+            total += int(match.group(1))
+    return total
+
+
+def run_measured(
+    command: Sequence[str | Path], stdout: Path, env: dict[str, str], cwd: Path
+) -> ProcessStats:
+    """Run one command, its stdout to a file, and return what it cost."""
+    peak = 0
+    done = threading.Event()
+    with stdout.open("wb") as out, stdout.with_suffix(".stderr").open("wb") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(part) for part in command], stdout=out, stderr=err, env=env, cwd=cwd
+        )
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.05):
+                peak = max(peak, _tree_rss_kib(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessStats(wall, usage.ru_maxrss, peak, process.returncode)
+
+
+# ------------------------------------------------------------------------------- verdicts
+
+
+@dataclass
+class Verdicts:
+    """Which Items a tool judged, and which of them it found invalid.
+
+    Attributes:
+        judged: Ids of the Items the tool gave a verdict on.
+        invalid: Ids it found invalid.
+        aborted: The tool stopped without per-Item verdicts (the reason).
+    """
+
+    judged: set[str] = field(default_factory=set)
+    invalid: set[str] = field(default_factory=set)
+    aborted: str | None = None
+
+    def merge(self, other: Verdicts) -> None:
+        """Add another run's verdicts."""
+        self.judged |= other.judged
+        self.invalid |= other.invalid
+        self.aborted = self.aborted or other.aborted
+
+
+@dataclass
+class Judgement:
+    """Verdicts compared with the manifest.
+
+    Attributes:
+        missed: Broken Items judged valid (or never judged).
+        false_alarms: Valid Items judged invalid.
+        missed_format_only: Missed Items whose only schema-visible defect is a date-time format.
+        judged_valid: Valid Items the tool judged.
+    """
+
+    missed: list[str]
+    false_alarms: list[str]
+    missed_format_only: int
+    judged_valid: int
+
+    @property
+    def wrong(self) -> int:
+        """Wrong verdicts."""
+        return len(self.missed) + len(self.false_alarms)
+
+
+def judge(verdicts: Verdicts, broken: dict[str, dict[str, Any]]) -> Judgement:
+    """Compare a tool's verdicts with the manifest's broken Items."""
+    missed = sorted(item for item in broken if item not in verdicts.invalid)
+    false_alarms = sorted(item for item in verdicts.invalid if item not in broken)
+    format_only = sum(
+        1
+        for item in missed
+        if all(d["caught_by"] in {"format", "rule"} for d in broken[item]["defects"])
+    )
+    judged_valid = len(verdicts.judged - set(broken))
+    return Judgement(missed, false_alarms, format_only, judged_valid)
+
+
+def located(errors: dict[str, list[str]], broken: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    """Count the manifest's defects reported at (or under) their JSON pointer."""
+    found = total = 0
+    for item, entry in broken.items():
+        paths = errors.get(item, [])
+        for defect in entry["defects"]:
+            total += 1
+            wanted = defect["pointer"]
+            if any(path == wanted or path.startswith(wanted + "/") for path in paths):
+                found += 1
+    return found, total
+
+
+def read_rs_cli(stdout: Path) -> tuple[int, Verdicts, dict[str, list[str]]]:
+    """Read ``rs-stac validate --format json`` output."""
+    verdicts = Verdicts()
+    errors: dict[str, list[str]] = {}
+    count = 0
+    with stdout.open(encoding="utf-8") as lines:
+        for line in lines:
+            report = json.loads(line)
+            count += 1
+            item = str(report.get("id"))
+            verdicts.judged.add(item)
+            if not report["valid"]:
+                verdicts.invalid.add(item)
+                errors[item] = [problem["path"] for problem in report["errors"]]
+    return count, verdicts, errors
+
+
+def read_stac_valid_cli(stdout: Path) -> int:
+    """Read the number of objects from ``stac-valid fast`` output."""
+    text = stdout.read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"Total Objects Processed\s*:\s*(\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
+_RUSTAC_ITEM = re.compile(r"^Item\[id=(.*?)\]: ", re.MULTILINE)
+
+
+def read_rustac(stdout: Path, stats: ProcessStats, ids: list[str]) -> Verdicts:
+    """Read ``rustac validate`` text output (errors go to stdout, one line per problem)."""
+    text = stdout.read_text(encoding="utf-8", errors="replace")
+    named = set(_RUSTAC_ITEM.findall(text))
+    verdicts = Verdicts(judged=set(ids), invalid=named)
+    if stats.returncode != 0 and not named:
+        if len(ids) == 1:
+            verdicts.invalid = set(ids)
+        else:
+            reason = stdout.with_suffix(".stderr").read_text(errors="replace").strip()
+            verdicts.aborted = reason.splitlines()[-1] if reason else "failed"
+            verdicts.judged = set()
+    return verdicts
+
+
+# ------------------------------------------------------------------------------- data
+
+
+def read_manifest(data: Path) -> dict[str, Any]:
+    """Load ``manifest.json`` from a data folder."""
+    manifest: dict[str, Any] = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    return manifest
+
+
+def ensure_data(data: Path, sizes: dict[str, int], regenerate: bool) -> dict[str, Any]:
+    """Generate the data sets unless the folder already holds them."""
+    if regenerate or not (data / "manifest.json").is_file():
+        command = [sys.executable, str(GENERATE), "--out", str(data)]
+        for name, count in sizes.items():
+            command += [f"--{name}", str(count)]
+        log(f"generating data in {data}")
+        subprocess.run(command, check=True)
+    else:
+        log(f"using existing data in {data} (--regenerate to rebuild)")
+    return read_manifest(data)
+
+
+def _head(source: Path, target: Path, count: int) -> None:
+    with source.open("rb") as lines, target.open("wb") as out:
+        for number, line in enumerate(lines):
+            if number >= count:
+                break
+            out.write(line)
+
+
+def _select(source: Path, target: Path, keep: set[int]) -> None:
+    """Copy the NDJSON lines whose 0-based index is in ``keep``."""
+    with source.open("rb") as lines, target.open("wb") as out:
+        for number, line in enumerate(lines):
+            if number in keep:
+                out.write(line)
+
+
+def _features(source: Path, target: Path) -> None:
+    with source.open("rb") as lines, target.open("wb") as out:
+        out.write(b'{"type":"FeatureCollection","features":[\n')
+        for number, line in enumerate(lines):
+            out.write((b"," if number else b"") + line.rstrip(b"\n") + b"\n")
+        out.write(b"]}\n")
+
+
+# ------------------------------------------------------------------------------- tools
+
+
+@dataclass
+class Row:
+    """One line of the result table.
+
+    Attributes:
+        tool: Tool and mode.
+        dataset: Data set name.
+        role: ``ours``, ``peer`` or ``floor``.
+        items: Items per timed run.
+        rate: Items per second (median run), ``None`` when not measured.
+        peak_mib: Largest peak memory over the runs.
+        wrong: Wrong verdicts as shown.
+        defects: Defects reported at their pointer (ours only).
+        note: Why a value is missing, or what was special.
+        checks: What the tool checked.
+        raw: Raw measurements.
+    """
+
+    tool: str
+    dataset: str
+    role: str
+    items: int | None = None
+    rate: float | None = None
+    peak_mib: float | None = None
+    wrong: str = "-"
+    defects: str = "-"
+    note: str = ""
+    checks: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class Bench:
+    """Runs every measurement of one benchmark run."""
+
+    def __init__(self, args: argparse.Namespace, manifest: dict[str, Any]) -> None:
+        self.args = args
+        self.data: Path = args.data
+        self.manifest = manifest
+        self.work = self.data / "derived"
+        self.repeat: int = args.repeat
+        self.rows: list[Row] = []
+        self.env = self._offline_env()
+        self.schemas = self.work / "schemas"
+        self.venvs: dict[str, Path | None] = {}
+        self.venv_notes: dict[str, str] = {}
+        self.versions: dict[str, str] = {}
+
+    # -- setup
+
+    def _offline_env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key.lower() not in {"no_proxy", "http_proxy", "https_proxy", "all_proxy"}
+        }
+        for key in ("http_proxy", "https_proxy", "all_proxy"):
+            env[key] = env[key.upper()] = CLOSED_PORT_PROXY
+        env["RS_STAC_CACHE"] = str(self.data / "derived" / "empty-cache")
+        env["STAC_VALIDATOR_CACHE_DIR"] = str(self.data / "derived" / "stac-valid-cache")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return env
+
+    def prepare(self) -> None:
+        """Export schemas, fill stac-valid's cache, and make the peers' virtual environments."""
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.work.mkdir(parents=True)
+        (self.work / "empty-cache").mkdir()
+        subprocess.run(
+            [*self.rs_command(), "schemas", "export", "--no-cache", str(self.schemas)],
+            check=True,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+        )
+        cache = self.work / "stac-valid-cache"
+        cache.mkdir()
+        schema_map = json.loads((self.schemas / "schema-map.json").read_text(encoding="utf-8"))
+        for uri, relative in schema_map.items():
+            # stac-valid's disk cache names a file after its URL with the scheme dropped.
+            name = uri.replace("https://", "").replace("http://", "").replace("/", "_")
+            shutil.copyfile(self.schemas / relative, cache / name)
+        if not self.args.no_peers:
+            for name in PEER_PACKAGES:
+                self.venvs[name] = self.ensure_venv(name)
+        self.versions = self.tool_versions()
+
+    def ensure_venv(self, name: str) -> Path | None:
+        """Return the peer's virtual environment, creating it unless ``--quick``."""
+        venv = HERE / f".venv-{name}"
+        executable = venv / "bin" / name
+        if executable.exists():
+            return venv
+        if self.args.quick:
+            self.venv_notes[name] = f"{venv.name} absent (--quick does not build it)"
+            return None
+        log(f"creating {venv} with {PEER_PACKAGES[name]} from PyPI")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run(
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                 "--disable-pip-version-check", PEER_PACKAGES[name]],
+                check=True,
+            )  # fmt: skip
+        except (subprocess.CalledProcessError, OSError) as exc:
+            self.venv_notes[name] = f"could not install {PEER_PACKAGES[name]}: {exc}"
+            return None
+        return venv if executable.exists() else None
+
+    def tool_versions(self) -> dict[str, str]:
+        """Versions of every tool taking part."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        versions: dict[str, str] = {"python": platform.python_version()}
+        for package in ("rs-stac-ext", "jsonschema-rs", "jsonschema", "orjson", "pystac"):
+            try:
+                versions[package] = version(package)
+            except PackageNotFoundError:
+                versions[package] = "not installed"
+        for name, venv in self.venvs.items():
+            if venv is None:
+                continue
+            probe = subprocess.run(
+                [str(venv / "bin" / "python"), "-c",
+                 f"from importlib.metadata import version; print(version({name!r}))"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            versions[name] = probe.stdout.strip() or "unknown"
+        return versions
+
+    def rs_command(self) -> list[str]:
+        """The ``rs-stac`` command of this interpreter's environment."""
+        script = Path(sys.executable).parent / "rs-stac"
+        return [str(script)] if script.exists() else [sys.executable, "-m", "rs_stac_ext"]
+
+    # -- helpers
+
+    def broken(self, name: str) -> dict[str, dict[str, Any]]:
+        """The manifest's broken Items of a set, by id."""
+        return {entry["id"]: entry for entry in self.manifest["sets"][name]["broken"]}
+
+    def source(self, name: str, kind: str = "ndjson") -> Path:
+        """The generated file of a set."""
+        return self.data / str(self.manifest["sets"][name][kind])
+
+    def timed(self, label: str, command: Sequence[str | Path], stdout: Path) -> list[ProcessStats]:
+        """Run a command ``repeat`` times; log each run."""
+        runs = []
+        for attempt in range(1, self.repeat + 1):
+            stats = run_measured(command, stdout, self.env, self.work)
+            runs.append(stats)
+            log(
+                f"  {label}: run {attempt}/{self.repeat} {stats.wall:.2f} s, "
+                f"{stats.peak_mib:.0f} MiB, exit {stats.returncode}"
+            )
+        return runs
+
+    def driver(
+        self, python: Path | str, name: str, source: Path, tag: str, *, once: bool = False
+    ) -> tuple[list[ProcessStats], list[dict[str, Any]]]:
+        """Run an in-process driver ``repeat`` times (or once); return stats and results."""
+        result_path = self.work / f"{tag}.result.json"
+        command = [python, DRIVERS, name, source, result_path, "--schemas", self.schemas]
+        runs: list[ProcessStats] = []
+        results: list[dict[str, Any]] = []
+        for attempt in range(1, (1 if once else self.repeat) + 1):
+            result_path.unlink(missing_ok=True)
+            stats = run_measured(command, self.work / f"{tag}.out", self.env, self.work)
+            if stats.returncode != 0 or not result_path.exists():
+                error = (self.work / f"{tag}.stderr").read_text(errors="replace")
+                raise RuntimeError(f"driver {name} failed on {source}:\n{error[-2000:]}")
+            result = json.loads(result_path.read_text(encoding="utf-8"))
+            runs.append(stats)
+            results.append(result)
+            log(
+                f"  {tag}: run {attempt} {result['seconds']:.2f} s inside "
+                f"({stats.wall:.2f} s wall), {stats.peak_mib:.0f} MiB"
+            )
+        return runs, results
+
+    def add(
+        self,
+        row: Row,
+        runs: list[ProcessStats],
+        seconds: list[float],
+        verdicts: Verdicts | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        """Fill a row from its runs and verdicts, and keep it."""
+        median = statistics.median(seconds)
+        if row.items:
+            row.rate = row.items / median if median > 0 else None
+        row.peak_mib = max(run.peak_mib for run in runs)
+        row.raw.update(
+            {
+                "seconds": seconds,
+                "wall": [run.wall for run in runs],
+                "max_rss_kib": [run.max_rss_kib for run in runs],
+                "tree_peak_kib": [run.tree_peak_kib for run in runs],
+                "exit": [run.returncode for run in runs],
+            }
+        )
+        broken = self.broken(row.dataset)
+        if verdicts is not None:
+            if verdicts.aborted:
+                row.wrong = "no verdicts"
+                row.note = _join(row.note, f"aborted: {verdicts.aborted}")
+            else:
+                judgement = judge(verdicts, broken)
+                row.wrong = str(judgement.wrong)
+                detail = []
+                if judgement.missed:
+                    text = f"missed {len(judgement.missed)}/{len(broken)} broken"
+                    if judgement.missed_format_only:
+                        text += f" ({judgement.missed_format_only} with only a date-time defect)"
+                    detail.append(text)
+                if judgement.false_alarms:
+                    detail.append(f"{len(judgement.false_alarms)} valid Items called invalid")
+                row.note = _join(row.note, "; ".join(detail))
+                row.raw["missed"] = judgement.missed
+                row.raw["false_alarms"] = judgement.false_alarms
+                row.raw["valid_items_judged"] = judgement.judged_valid
+        if errors is not None:
+            found, total = located(errors, broken)
+            row.defects = f"{found}/{total}"
+            row.raw["defects_located"] = [found, total]
+        self.rows.append(row)
+
+    # -- tools
+
+    def run_ours(self, name: str) -> None:
+        """rs-stac CLI with -j 1 and -j 2, and the in-process API."""
+        source = self.source(name)
+        checks = self.manifest["sets"][name]["checks"] + " + rules"
+        for jobs in (1, 2):
+            tag = f"{name}-rs-cli-j{jobs}"
+            stdout = self.work / f"{tag}.out"
+            command: list[str | Path] = [
+                *self.rs_command(), "validate", "--format", "json", "-j", str(jobs),
+                "--no-cache", "--no-progress", source,
+            ]  # fmt: skip
+            log(f"rs-stac validate -j {jobs} on {name}")
+            runs = self.timed(tag, command, stdout)
+            count, verdicts, errors = read_rs_cli(stdout)
+            row = Row(f"rs-stac validate -j {jobs} (CLI)", name, "ours", count, checks=checks)
+            self.add(row, runs, [run.wall for run in runs], verdicts, errors)
+        log(f"rs-stac API on {name}")
+        runs, results = self.driver(sys.executable, "rs-api", source, f"{name}-rs-api")
+        last = results[-1]
+        verdicts = Verdicts({str(i) for i in self.all_ids(name)}, {str(i) for i in last["invalid"]})
+        row = Row("rs_stac_ext.validate (API)", name, "ours", last["items"], checks=checks)
+        if last["not_checked"]:
+            row.note = "not checked (not packaged): " + ", ".join(
+                uri.split("/")[-3] for uri in last["not_checked"]
+            )
+        self.add(row, runs, [r["seconds"] for r in results], verdicts, last["errors"])
+
+    def all_ids(self, name: str) -> list[str]:
+        """Every Item id of a set, in file order."""
+        ids = []
+        with self.source(name).open("rb") as lines:
+            for line in lines:
+                match = re.search(rb'"id":"((?:[^"\\]|\\.)*)"', line)
+                ids.append(match.group(1).decode() if match else "")
+        return ids
+
+    def run_orjson(self, name: str) -> None:
+        """The parse floor."""
+        log(f"orjson parse floor on {name}")
+        runs, results = self.driver(sys.executable, "orjson", self.source(name), f"{name}-orjson")
+        row = Row("orjson.loads per line (parse only)", name, "floor", results[-1]["items"])
+        row.checks = "nothing (parsing only)"
+        self.add(row, runs, [r["seconds"] for r in results])
+
+    def run_pystac(self, name: str) -> None:
+        """Run pystac validate_dict on a sample, and on every broken Item."""
+        count = int(self.manifest["sets"][name]["count"])
+        sample = min(count, PYSTAC_SAMPLE[name])
+        source = self.source(name)
+        speed_input = source
+        if sample < count:
+            speed_input = self.work / f"{name}.first{sample}.ndjson"
+            _head(source, speed_input, sample)
+        log(f"pystac on {name} ({sample:,} Items)")
+        runs, results = self.driver(sys.executable, "pystac", speed_input, f"{name}-pystac")
+        last = results[-1]
+        ids = self.all_ids(name)
+        verdicts = Verdicts(set(ids[:sample]), {str(i) for i in last["invalid"]})
+        note = f"timed on the first {sample:,} Items" if sample < count else ""
+        if sample < count:
+            broken_input = self.work / f"{name}.broken.ndjson"
+            indices = {entry["index"] for entry in self.manifest["sets"][name]["broken"]}
+            _select(source, broken_input, indices)
+            _, extra = self.driver(
+                sys.executable, "pystac", broken_input, f"{name}-pystac-broken", once=True
+            )
+            verdicts.merge(Verdicts(set(self.broken(name)), {str(i) for i in extra[0]["invalid"]}))
+            note = _join(note, "judged on every broken Item in a separate run")
+        checks = "STAC 1.1.0 core (pystac's bundle)"
+        if last["checked"]:
+            checks += " + " + ", ".join(last["checked"])
+        if last["not_checked"]:
+            note = _join(note, "skipped (not available offline): " + ", ".join(last["not_checked"]))
+        row = Row(f"pystac {self.versions.get('pystac', '')} validate_dict", name, "peer", sample)
+        row.checks = checks + "; no format checks"
+        row.note = note
+        self.add(row, runs, [r["seconds"] for r in results], verdicts)
+
+    def run_stac_valid(self, name: str) -> None:
+        """stac-valid fast mode, in-process (for verdicts) and as a command."""
+        venv = self.venvs.get("stac-valid")
+        version = self.versions.get("stac-valid", "")
+        if venv is None:
+            self.rows.append(
+                Row(
+                    f"stac-valid {version}",
+                    name,
+                    "peer",
+                    note=self.venv_notes.get("stac-valid", ""),
+                )
+            )
+            return
+        features = self.source(name, "features")
+        log(f"stac-valid fast (API) on {name}")
+        runs, results = self.driver(
+            venv / "bin" / "python", "stac-valid", features, f"{name}-stac-valid"
+        )
+        last = results[-1]
+        verdicts = Verdicts(set(self.all_ids(name)), {str(i) for i in last["invalid"]})
+        checks = "core + declared extensions from its pre-filled cache (fastjsonschema)"
+        row = Row(f"stac-valid {version} fast (API)", name, "peer", last["items"], checks=checks)
+        row.note = "first error per schema only"
+        if name == "cadip":
+            row.note = _join(row.note, "external-ids skipped (cannot be fetched)")
+        self.add(row, runs, [r["seconds"] for r in results], verdicts)
+        log(f"stac-valid fast -q (CLI) on {name}")
+        stdout = self.work / f"{name}-stac-valid-cli.out"
+        command: list[str | Path] = [venv / "bin" / "stac-valid", "fast", "-q", features]
+        cli_runs = self.timed(f"{name}-stac-valid-cli", command, stdout)
+        row = Row(f"stac-valid {version} fast -q (CLI)", name, "peer", read_stac_valid_cli(stdout))
+        row.checks = checks
+        row.note = "verdicts: as the API row (same engine)"
+        self.add(row, cli_runs, [run.wall for run in cli_runs])
+
+    def run_rustac(self, name: str) -> None:
+        """Run rustac validate on the valid Items of the core set, and on each broken Item alone."""
+        venv = self.venvs.get("rustac")
+        version = self.versions.get("rustac", "")
+        label = f"rustac {version} validate (CLI)"
+        if venv is None:
+            self.rows.append(Row(label, name, "peer", note=self.venv_notes.get("rustac", "")))
+            return
+        if name != "core":
+            self.rows.append(
+                Row(
+                    label,
+                    name,
+                    "peer",
+                    note="n/a: fetches extension schemas from the network; offline it answers "
+                    "'one or more validation errors' for every Item",
+                )
+            )
+            return
+        binary = venv / "bin" / "rustac"
+        source = self.source(name)
+        ids = self.all_ids(name)
+        broken = self.broken(name)
+        indices = {entry["index"] for entry in broken.values()}
+        valid_input = self.work / f"{name}.valid.ndjson"
+        _select(source, valid_input, set(range(len(ids))) - indices)
+        log(f"rustac on the {len(ids) - len(indices):,} valid Items of {name}")
+        stdout = self.work / f"{name}-rustac.out"
+        runs = self.timed(f"{name}-rustac", [binary, "validate", valid_input], stdout)
+        valid_ids = [item for index, item in enumerate(ids) if index not in indices]
+        verdicts = read_rustac(stdout, runs[-1], valid_ids)
+        log(f"rustac on each of the {len(indices)} broken Items of {name}")
+        single = self.work / "rustac-single.json"
+        with source.open("rb") as lines:
+            for index, line in enumerate(lines):
+                if index in indices:
+                    single.write_bytes(line)
+                    stats = run_measured(
+                        [binary, "validate", single], self.work / "rustac-single.out",
+                        self.env, self.work,
+                    )  # fmt: skip
+                    verdicts.merge(
+                        read_rustac(self.work / "rustac-single.out", stats, [ids[index]])
+                    )
+        row = Row(label, name, "peer", len(valid_ids), checks="STAC 1.1.0 core (compiled in)")
+        row.note = (
+            "timed on the valid Items only (one broken Item aborts a whole NDJSON file); "
+            "judged on each broken Item alone"
+        )
+        self.add(row, runs, [run.wall for run in runs], verdicts)
+
+    def run_all(self) -> None:
+        """Every measurement, data set by data set."""
+        for name in SET_ORDER:
+            if name not in self.manifest["sets"]:
+                continue
+            self.run_ours(name)
+            self.run_orjson(name)
+            if not self.args.no_peers:
+                self.run_pystac(name)
+                self.run_stac_valid(name)
+                self.run_rustac(name)
+
+
+def _join(first: str, second: str) -> str:
+    return "; ".join(part for part in (first, second) if part)
+
+
+# ------------------------------------------------------------------------------- report
+
+
+def _rate(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else "n/a"
+
+
+def _mib(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else "n/a"
+
+
+def table(rows: Iterable[Row]) -> str:
+    """The result table in Markdown."""
+    lines = [
+        "| tool | data set | items | items/s | peak RSS MiB | wrong verdicts | defects reported "
+        "| notes |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        items = f"{row.items:,}" if row.items else "-"
+        lines.append(
+            f"| {row.tool} | {row.dataset} | {items} | {_rate(row.rate)} | {_mib(row.peak_mib)} "
+            f"| {row.wrong} | {row.defects} | {row.note} |"
+        )
+    return "\n".join(lines)
+
+
+def ratios(rows: list[Row]) -> tuple[str, list[dict[str, Any]]]:
+    """Ours against the fastest peer and against the parse floor, per data set."""
+    lines = [
+        "| data set | ours -j 1 items/s | ours -j 2 items/s | fastest peer (items/s) "
+        "| -j 1 / peer | -j 2 / peer | API time / orjson parse time | ours peak RSS MiB |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    raw: list[dict[str, Any]] = []
+    for name in SET_ORDER:
+        mine = {row.tool: row for row in rows if row.dataset == name and row.role == "ours"}
+        if not mine:
+            continue
+        j1 = mine.get("rs-stac validate -j 1 (CLI)")
+        j2 = mine.get("rs-stac validate -j 2 (CLI)")
+        api = mine.get("rs_stac_ext.validate (API)")
+        floor = next((r for r in rows if r.dataset == name and r.role == "floor"), None)
+        peers = [r for r in rows if r.dataset == name and r.role == "peer" and r.rate]
+        fastest = max(peers, key=lambda r: r.rate or 0.0, default=None)
+        entry: dict[str, Any] = {"dataset": name}
+        peer_text = "-"
+        r1 = r2 = "-"
+        if fastest is not None and fastest.rate:
+            peer_text = f"{fastest.tool} ({fastest.rate:,.0f})"
+            entry["fastest_peer"] = {"tool": fastest.tool, "rate": fastest.rate}
+            if j1 and j1.rate:
+                entry["j1_vs_peer"] = j1.rate / fastest.rate
+                r1 = f"{entry['j1_vs_peer']:.2f}x"
+            if j2 and j2.rate:
+                entry["j2_vs_peer"] = j2.rate / fastest.rate
+                r2 = f"{entry['j2_vs_peer']:.2f}x"
+        parse = "-"
+        if api and api.rate and floor and floor.rate:
+            entry["api_vs_parse_time"] = floor.rate / api.rate
+            parse = f"{entry['api_vs_parse_time']:.1f}x"
+        peak = max((r.peak_mib or 0.0) for r in mine.values())
+        entry["peak_mib"] = peak
+        lines.append(
+            f"| {name} | {_rate(j1.rate if j1 else None)} | {_rate(j2.rate if j2 else None)} "
+            f"| {peer_text} | {r1} | {r2} | {parse} | {peak:,.0f} |"
+        )
+        raw.append(entry)
+    return "\n".join(lines), raw
+
+
+def targets(entries: list[dict[str, Any]]) -> list[str]:
+    """Sentences saying which targets are met and by how much the others are missed."""
+    out = []
+    for entry in entries:
+        name = entry["dataset"]
+        best = max(entry.get("j1_vs_peer", 0.0), entry.get("j2_vs_peer", 0.0))
+        if "fastest_peer" in entry:
+            verdict = "met" if best >= TARGET_PEER_RATIO else "MISSED"
+            out.append(
+                f"- {name}: speed vs fastest peer {best:.2f}x "
+                f"(target >= {TARGET_PEER_RATIO:.0f}x): {verdict}"
+            )
+        if "api_vs_parse_time" in entry:
+            ratio = entry["api_vs_parse_time"]
+            verdict = "met" if ratio <= TARGET_PARSE_RATIO else "MISSED"
+            out.append(
+                f"- {name}: API time / orjson parse time {ratio:.1f}x (target <= "
+                f"{TARGET_PARSE_RATIO:.0f}x): {verdict}"
+            )
+        verdict = "met" if entry["peak_mib"] < TARGET_RSS_MIB else "MISSED"
+        out.append(
+            f"- {name}: peak memory {entry['peak_mib']:.0f} MiB (target < "
+            f"{TARGET_RSS_MIB:.0f} MB): {verdict}"
+        )
+    return out
+
+
+def checks_section(rows: Iterable[Row]) -> str:
+    """What each tool checked, once per tool and data set."""
+    seen: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row.checks:
+            seen.setdefault((row.tool, row.dataset), row.checks)
+    return "\n".join(f"- {tool} on {name}: {text}" for (tool, name), text in seen.items())
+
+
+def machine() -> str:
+    """A line describing this machine."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), {platform.system()} {platform.release()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="data folder")
+    parser.add_argument("--quick", action="store_true", help="200/200/1,000 Items, one run")
+    parser.add_argument("--no-peers", action="store_true", help="measure rs-stac-ext only")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the data")
+    parser.add_argument("--results", type=Path, default=None, help="folder for results.*")
+    args = parser.parse_args(argv)
+    default_data = HERE / "data" / ("quick" if args.quick else "full")
+    args.data = (args.data or default_data).resolve()
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
+    results_dir = args.results or (args.data if args.quick else HERE)
+    started = time.perf_counter()
+    manifest = ensure_data(args.data, QUICK_SIZES if args.quick else FULL_SIZES, args.regenerate)
+    bench = Bench(args, manifest)
+    bench.prepare()
+    bench.run_all()
+    elapsed = time.perf_counter() - started
+
+    ratio_text, ratio_raw = ratios(bench.rows)
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    versions = ", ".join(f"{k} {v}" for k, v in bench.versions.items())
+    report = "\n\n".join(
+        [
+            "# Validator benchmark",
+            f"Command: `{command.strip()}`; {machine()}; median of {args.repeat} run(s); "
+            f"offline (proxy at a closed port); total {elapsed:.0f} s.\n\nVersions: {versions}.",
+            table(bench.rows),
+            "## Ours against the fastest peer and the parse floor",
+            ratio_text,
+            "\n".join(targets(ratio_raw)),
+            "## What each tool checked",
+            checks_section(bench.rows),
+        ]
+    )
+    print(report)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "results.md").write_text(report + "\n", encoding="utf-8")
+    raw = {
+        "command": command.strip(),
+        "machine": machine(),
+        "repeat": args.repeat,
+        "elapsed_seconds": elapsed,
+        "versions": bench.versions,
+        "sets": {
+            name: {k: v for k, v in entry.items() if k != "broken"}
+            | {"broken": len(entry["broken"])}
+            for name, entry in manifest["sets"].items()
+        },
+        "rows": [
+            {
+                "tool": row.tool,
+                "dataset": row.dataset,
+                "role": row.role,
+                "items": row.items,
+                "items_per_second": row.rate,
+                "peak_rss_mib": row.peak_mib,
+                "wrong_verdicts": row.wrong,
+                "defects_reported": row.defects,
+                "note": row.note,
+                "checks": row.checks,
+                "raw": row.raw,
+            }
+            for row in bench.rows
+        ],
+        "ratios": ratio_raw,
+    }
+    (results_dir / "results.json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+    log(f"done in {elapsed:.0f} s; results in {results_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
