@@ -369,8 +369,6 @@ def verdict(identifier: str, document: object, formats: FormatName = "draft7") -
     if not isinstance(document, dict) or not _declared(version, document):
         return False
     kind = document.get("type")
-    if not isinstance(kind, str) or "type" not in document:
-        return False
     if kind == "Feature":
         return _item_ok(version, document, formats)
     if kind == "Collection":

@@ -8,6 +8,11 @@ field types and bounds, the closed prefix, the Collection locations, date-time a
 spellings, and ``externalIds`` entries. Some defects are harmless on purpose (non-string
 declarations, ignored top-level keys, a bad asset beside a good one) so that the verdict is not
 simply "any change is invalid".
+
+:func:`single_defects` enumerates, without randomness, plain documents that differ from a valid
+one in exactly one place (every boundary value of every field in every location, every key near
+the prefix, every declaration and companion variant), so that a schema that is too lenient or
+too strict at a single boundary cannot hide behind an unlucky draw.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Our re-created published schemas must give the published verdicts.
 
-Two checks: hypothesis documents near every decision boundary, judged by our schemas (through
-``validator_for``) and by the independent oracle of ``tests/oracle.py``; and a table of worked
-examples taken from SPEC.md §1.2-§1.4, §2.4, §3.5 and §4.4 with their expected verdicts.
+Three checks, each in the three format modes: hypothesis documents near the decision boundaries
+and an exhaustive sweep of single defects, both judged by our schemas (through ``validator_for``)
+and by the independent oracle of ``tests/oracle.py``; and a table of worked examples taken from
+SPEC.md §1.2-§1.4, §2.4, §3.5 and §4.4 with their expected verdicts.
 """
 
 from __future__ import annotations
@@ -70,8 +71,8 @@ def test_schema_agrees_with_oracle_in_every_format_mode(identifier: str) -> None
     agree()
     # The generator must keep reaching both sides of the boundary for both branches.
     for kind in ("Feature", "Collection"):
-        assert seen[kind, True] >= 20, seen
-        assert seen[kind, False] >= 20, seen
+        assert seen[kind, True] >= 10, seen
+        assert seen[kind, False] >= 10, seen
 
 
 @pytest.mark.parametrize("identifier", sorted(PUBLISHED))

@@ -25,7 +25,7 @@ from rs_stac_ext.resolver import (
     ResolvedSchema,
     ResolverSettings,
     SchemaResolver,
-    SchemaUnavailable,
+    SchemaUnavailableError,
     default_cache_dir,
 )
 from rs_stac_ext.schemas import find_version, get_schema, newest
@@ -124,8 +124,8 @@ def write_json(path: Path, value: Any) -> Path:
     return path
 
 
-def unavailable(resolver: SchemaResolver, uri: str) -> SchemaUnavailable:
-    with pytest.raises(SchemaUnavailable) as caught:
+def unavailable(resolver: SchemaResolver, uri: str) -> SchemaUnavailableError:
+    with pytest.raises(SchemaUnavailableError) as caught:
         resolver.resolve(uri)
     return caught.value
 
@@ -558,7 +558,7 @@ def test_fetch_follows_references_then_everything_resolves_offline(
     assert resolved[ITEM_URI] == resolved[ITEM_URI.replace("item.json", "basics.json")] == "pystac"
     assert "https://geojson.org/schema/Feature.json" in resolved
     assert not any("json-schema.org" in uri for uri in seen)
-    failures = [r for r in results if isinstance(r, SchemaUnavailable)]
+    failures = [r for r in results if isinstance(r, SchemaUnavailableError)]
     assert [f.uri for f in failures] == [FILE_EXT_URI]
     assert seen[:2] == [root, FILE_EXT_URI]
     assert sorted(server.requests) == sorted(u.removeprefix(server.base) for u in remote)
@@ -617,7 +617,7 @@ def test_export_of_given_schemas_includes_their_references(
     validator = jsonschema.Draft7Validator({"$ref": root}, registry=offline.registry())
     assert validator.is_valid({**STAC_ITEM, "code": "abc"})
 
-    with pytest.raises(SchemaUnavailable):
+    with pytest.raises(SchemaUnavailableError):
         online.export(tmp_path / "nothing", [root, FILE_EXT_URI])
     assert not (tmp_path / "nothing").exists()
 

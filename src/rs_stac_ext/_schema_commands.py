@@ -15,7 +15,7 @@ from rs_stac_ext.resolver import (
     STAC_VALIDATOR_ARGS_NAME,
     ResolvedSchema,
     SchemaResolver,
-    SchemaUnavailable,
+    SchemaUnavailableError,
 )
 from rs_stac_ext.schemas import find_version, is_known, newest
 
@@ -112,7 +112,7 @@ def export_schemas(
     """
     try:
         map_path = resolver.export(folder, uris)
-    except SchemaUnavailable as exc:
+    except SchemaUnavailableError as exc:
         echo(f"nothing exported: {exc}")
         return 1
     except OSError as exc:

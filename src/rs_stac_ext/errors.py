@@ -3,7 +3,8 @@
 The hierarchy::
 
     RsStacExtError
-    └── UnknownIdentifierError   (also a LookupError)
+    ├── UnknownIdentifierError   (also a LookupError)
+    └── SchemaUnavailableError   (also a LookupError; in rs_stac_ext.resolver)
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ A :class:`SchemaResolver` answers an identifier (an absolute ``http``/``https`` 
    are size- and time-limited, never follow a redirect to another host, must be a JSON object,
    and are then written to the cache.
 
-Anything else raises :class:`SchemaUnavailable`, whose message says why each source failed.
+Anything else raises :class:`SchemaUnavailableError`, whose message says why each source failed.
 Nothing is ever fetched from a host that is not allowed.
 
 Safety: only absolute ``http``/``https`` identifiers are resolved; ``file:`` URIs and relative
@@ -79,7 +79,7 @@ __all__ = [
     "ResolvedSchema",
     "ResolverSettings",
     "SchemaResolver",
-    "SchemaUnavailable",
+    "SchemaUnavailableError",
     "default_cache_dir",
 ]
 
@@ -99,7 +99,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_IN_SEGMENT = ("/", "\\", ":", "\x00")
 
 
-class SchemaUnavailable(RsStacExtError, LookupError):  # noqa: N818 - name fixed by the API
+class SchemaUnavailableError(RsStacExtError, LookupError):
     """No source could supply a schema.
 
     Attributes:
@@ -115,7 +115,7 @@ class SchemaUnavailable(RsStacExtError, LookupError):  # noqa: N818 - name fixed
     def __str__(self) -> str:
         return str(self.args[0])
 
-    def __reduce__(self) -> tuple[type[SchemaUnavailable], tuple[str, list[str]]]:
+    def __reduce__(self) -> tuple[type[SchemaUnavailableError], tuple[str, list[str]]]:
         return (type(self), (self.uri, self.reasons))
 
 
@@ -478,6 +478,7 @@ class SchemaResolver:
         self._pending: dict[str, threading.Lock] = {}
         self._resources: dict[str, referencing.Resource[Any]] = {}
         self._registry: referencing.Registry[Any] | None = None
+        self._preloaded = False
         self._bundle: tuple[dict[str, tuple[dict[str, Any], str]], str | None] | None = None
         self._maps = [self._read_map(d) for d in self.settings.schema_dirs]
 
@@ -493,7 +494,7 @@ class SchemaResolver:
             The schema, its origin and location.
 
         Raises:
-            SchemaUnavailable: No source has it; the message gives each source's reason.
+            SchemaUnavailableError: No source has it; the message gives each source's reason.
         """
         key = _normalise(uri)
         with self._lock:
@@ -511,22 +512,35 @@ class SchemaResolver:
                         self._pending.pop(key, None)
         if isinstance(outcome, ResolvedSchema):
             return outcome
-        raise SchemaUnavailable(key, list(outcome))
+        raise SchemaUnavailableError(key, list(outcome))
 
     def registry(self) -> referencing.Registry[Any]:
         """Return a registry that retrieves every reference through :meth:`resolve`.
 
-        Resources use the dialect their ``$schema`` names, draft-07 by default, and are
-        registered under the URI they were retrieved for (not their ``$id``). An identifier no
-        source has raises ``referencing.exceptions.NoSuchResource``.
+        The registry already holds every packaged and pystac schema and every schema this
+        resolver has resolved so far (looking those up is much faster than retrieving them);
+        anything else is retrieved on demand. Resources use the dialect their ``$schema``
+        names, draft-07 by default, and are registered under the URI they were resolved for
+        (not their ``$id``). An identifier no source has raises
+        ``referencing.exceptions.NoSuchResource``.
 
         Returns:
-            An immutable ``referencing.Registry``, built once per resolver.
+            An immutable ``referencing.Registry``. Build validators once and reuse them: call
+            this again after resolving or fetching more schemas to include them up front.
         """
         with self._lock:
             if self._registry is None:
                 self._registry = referencing.Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
-            return self._registry
+            base = self._registry
+            preload = not self._preloaded
+            self._preloaded = True
+        if preload:
+            for uri, _, _ in self._builtin():
+                with contextlib.suppress(SchemaUnavailableError):
+                    self.resolve(uri)
+        with self._lock:
+            resolved = [o for o in self._memo.values() if isinstance(o, ResolvedSchema)]
+        return base.with_resources((found.uri, self._resource(found)) for found in resolved)
 
     def known(self) -> list[tuple[str, Origin, str]]:
         """List every identifier available without the network.
@@ -537,14 +551,8 @@ class SchemaResolver:
             ``(uri, origin, location)`` tuples in source order, then by URI.
         """
         listed: dict[str, tuple[str, Origin, str]] = {}
-        root = extensions_root()
-        for entry in versions(kind=DocumentKind.JSON_SCHEMA):
-            location = str(root / entry.resource_path)
-            for uri in (entry.identifier, *entry.aliases):
-                listed.setdefault(uri, (uri, "packaged", location))
-        bundle, _ = self._pystac_bundle()
-        for uri in sorted(bundle):
-            listed.setdefault(uri, (uri, "pystac", bundle[uri][1]))
+        for uri, origin, location in self._builtin():
+            listed.setdefault(uri, (uri, origin, location))
         for folder, (mapping, _) in zip(self.settings.schema_dirs, self._maps, strict=True):
             for uri, location in sorted(self._mirror_files(folder, mapping)):
                 listed.setdefault(uri, (uri, "mirror", location))
@@ -556,7 +564,7 @@ class SchemaResolver:
 
     def fetch(
         self, uris: Iterable[str], progress: Callable[[str], None] | None = None
-    ) -> list[ResolvedSchema | SchemaUnavailable]:
+    ) -> list[ResolvedSchema | SchemaUnavailableError]:
         """Resolve schemas and everything they reference, filling the cache for offline use.
 
         Every ``$ref`` of a resolved schema is followed (relative ones against the URI the
@@ -592,7 +600,7 @@ class SchemaResolver:
             The path of the written ``schema-map.json``.
 
         Raises:
-            SchemaUnavailable: A requested schema (or one it references) cannot be resolved;
+            SchemaUnavailableError: A requested schema (or one it references) cannot be resolved;
                 nothing is written then.
             OSError: The folder cannot be written.
         """
@@ -601,12 +609,23 @@ class SchemaResolver:
         else:
             selected = []
             for _, outcome in self._closure(uris, None):
-                if isinstance(outcome, SchemaUnavailable):
+                if isinstance(outcome, SchemaUnavailableError):
                     raise outcome
                 selected.append(outcome)
         return self._write_export(folder, selected)
 
     # -- sources --
+
+    def _builtin(self) -> Iterator[tuple[str, Origin, str]]:
+        """The packaged and pystac identifiers, with their locations."""
+        root = extensions_root()
+        for entry in versions(kind=DocumentKind.JSON_SCHEMA):
+            location = str(root / entry.resource_path)
+            for uri in (entry.identifier, *entry.aliases):
+                yield uri, "packaged", location
+        bundle, _ = self._pystac_bundle()
+        for uri in sorted(bundle):
+            yield uri, "pystac", bundle[uri][1]
 
     def _lookup(self, uri: str) -> _Outcome:
         if not _is_web_uri(uri):
@@ -822,11 +841,13 @@ class SchemaResolver:
     def _retrieve(self, uri: str) -> referencing.Resource[Any]:
         try:
             found = self.resolve(uri)
-        except SchemaUnavailable as exc:
+        except SchemaUnavailableError as exc:
             raise referencing.exceptions.NoSuchResource(ref=uri) from exc  # type: ignore[call-arg]
-        key = _normalise(uri)
+        return self._resource(found)
+
+    def _resource(self, found: ResolvedSchema) -> referencing.Resource[Any]:
         with self._lock:
-            resource = self._resources.get(key)
+            resource = self._resources.get(found.uri)
         if resource is None:
             dialect = found.contents.get("$schema")
             specification = specification_with(
@@ -834,12 +855,12 @@ class SchemaResolver:
             )
             resource = specification.create_resource(found.contents)
             with self._lock:
-                resource = self._resources.setdefault(key, resource)
+                resource = self._resources.setdefault(found.uri, resource)
         return resource
 
     def _closure(
         self, uris: Iterable[str], progress: Callable[[str], None] | None
-    ) -> Iterator[tuple[str, ResolvedSchema | SchemaUnavailable]]:
+    ) -> Iterator[tuple[str, ResolvedSchema | SchemaUnavailableError]]:
         queue = deque(_normalise(u) for u in uris)
         seen: set[str] = set()
         while queue:
@@ -851,7 +872,7 @@ class SchemaResolver:
                 progress(uri)
             try:
                 found = self.resolve(uri)
-            except SchemaUnavailable as exc:
+            except SchemaUnavailableError as exc:
                 yield uri, exc
                 continue
             yield uri, found

@@ -26,7 +26,7 @@ from typing import IO, Any
 from rs_stac_ext.engine import Engine, SchemaCompiler
 from rs_stac_ext.problems import Problem
 from rs_stac_ext.readers import InputDocument, ReaderSettings, parse_deferred, read_inputs
-from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailable
+from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailableError
 from rs_stac_ext.rules import check_rules
 from rs_stac_ext.schemas import FormatMode
 
@@ -241,7 +241,7 @@ class Validator:
             return self._unavailable[uri]
         try:
             self.compiler.compile([uri])
-        except SchemaUnavailable as exc:
+        except SchemaUnavailableError as exc:
             self._unavailable[uri] = "; ".join(exc.reasons)
             return self._unavailable[uri]
         except LookupError as exc:
