@@ -17,15 +17,14 @@ first use.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Generic, Literal, TypeVar, cast
 
 import pystac
 from pystac.extensions.base import ExtensionManagementMixin, PropertiesExtension
 from pystac.extensions.hooks import ExtensionHooks
-from pystac.serialization.identify import STACJSONDescription, STACVersionID
 
 from rs_stac_ext._catalog import VERSIONS, ExtensionName
+from rs_stac_ext._hooks import UpgradingHooks
 
 __all__ = [
     "ALIASES",
@@ -218,7 +217,7 @@ class ItemAuxipExtension(AuxipExtension[pystac.Item]):
         return f"<ItemAuxipExtension Item id={self.item.id}>"
 
 
-class AuxipExtensionHooks(ExtensionHooks):
+class AuxipExtensionHooks(UpgradingHooks):
     """pystac hooks that upgrade documents declaring an older AUXIP version or spelling.
 
     pystac calls :meth:`migrate` on every Item and Collection it reads. Documents that declare
@@ -227,59 +226,13 @@ class AuxipExtensionHooks(ExtensionHooks):
     removes fields as the newest version requires.
     """
 
+    extension = ExtensionName.AUXIP
     schema_uri: str = SCHEMA_URI
     prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
     stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
         pystac.STACObjectType.ITEM,
         pystac.STACObjectType.COLLECTION,
     }
-
-    def has_extension(self, obj: dict[str, Any]) -> bool:
-        """Tell whether a document declares any published version or alias of the extension.
-
-        Args:
-            obj: A STAC document as a dict.
-
-        Returns:
-            True when its ``stac_extensions`` lists one of our spellings.
-        """
-        listed = obj.get("stac_extensions")
-        return isinstance(listed, list) and any(map(_is_ours, listed))
-
-    def migrate(
-        self, obj: dict[str, Any], version: STACVersionID, info: STACJSONDescription
-    ) -> None:
-        """Upgrade a document that declares an older version or another spelling, in place.
-
-        pystac's base implementation is deliberately not called: it would swap the identifier
-        first (after which the field upgrade no longer sees an old version) and, working from
-        the stale ``info.extensions``, could append the identifier a second time.
-
-        Args:
-            obj: The document, modified in place.
-            version: The document's STAC version (unused: our versions do not depend on it).
-            info: pystac's description of the document (unused).
-
-        Warns:
-            MigrationWarning: A value had to be removed because the newest version has no
-                place for it.
-        """
-        del version, info
-        listed = obj.get("stac_extensions")
-        if not isinstance(listed, list) or not any(
-            _is_ours(uri) and uri != SCHEMA_URI for uri in listed
-        ):
-            return
-        from rs_stac_ext.migrate import MigrationWarning, upgrade_in_place
-
-        removed = [c for c in upgrade_in_place(obj, [ExtensionName.AUXIP]) if c.action == "remove"]
-        if removed:
-            details = "; ".join(f"{change.path}: {change.detail}" for change in removed)
-            warnings.warn(
-                f"{obj.get('id')!r}: values removed while upgrading to {SCHEMA_URI}: {details}",
-                MigrationWarning,
-                stacklevel=2,
-            )
 
 
 AUXIP_EXTENSION_HOOKS: ExtensionHooks = AuxipExtensionHooks()

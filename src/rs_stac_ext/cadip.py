@@ -25,7 +25,6 @@ first use.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, Literal, TypedDict, TypeVar, cast, overload
@@ -37,11 +36,11 @@ from pystac.extensions.base import (
     SummariesExtension,
 )
 from pystac.extensions.hooks import ExtensionHooks
-from pystac.serialization.identify import STACJSONDescription, STACVersionID
 from pystac.summaries import RangeSummary
 from pystac.utils import datetime_to_str, map_opt, str_to_datetime
 
 from rs_stac_ext._catalog import VERSIONS, ExtensionName
+from rs_stac_ext._hooks import UpgradingHooks
 
 __all__ = [
     "ACQUISITION_ID_PROP",
@@ -819,7 +818,7 @@ class SummariesCadipExtension(SummariesExtension):
         self._set_summary(FINAL_BLOCK_PROP, v)
 
 
-class CadipExtensionHooks(ExtensionHooks):
+class CadipExtensionHooks(UpgradingHooks):
     """pystac hooks that upgrade documents declaring an older CADIP version or spelling.
 
     pystac calls :meth:`migrate` on every Item and Collection it reads. Documents that declare
@@ -830,60 +829,13 @@ class CadipExtensionHooks(ExtensionHooks):
     newest version has no place for are removed (with a warning).
     """
 
+    extension = ExtensionName.CADIP
     schema_uri: str = SCHEMA_URI
     prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
     stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
         pystac.STACObjectType.ITEM,
         pystac.STACObjectType.COLLECTION,
     }
-
-    def has_extension(self, obj: dict[str, Any]) -> bool:
-        """Tell whether a document declares any published version or alias of the extension.
-
-        Args:
-            obj: A STAC document as a dict.
-
-        Returns:
-            True when its ``stac_extensions`` lists one of our spellings.
-        """
-        listed = obj.get("stac_extensions")
-        return isinstance(listed, list) and any(map(_is_ours, listed))
-
-    def migrate(
-        self, obj: dict[str, Any], version: STACVersionID, info: STACJSONDescription
-    ) -> None:
-        """Upgrade a document that declares an older version or another spelling, in place.
-
-        pystac's base implementation is deliberately not called: it would swap the identifier
-        first (after which the field upgrade no longer sees an old version) and, working from
-        the stale ``info.extensions``, could append the identifier a second time.
-
-        Args:
-            obj: The document, modified in place.
-            version: The document's STAC version (unused: our versions do not depend on it).
-            info: pystac's description of the document (unused).
-
-        Warns:
-            MigrationWarning: A value had to be removed because the newest version has no
-                place for it.
-        """
-        del version, info
-        listed = obj.get("stac_extensions")
-        if not isinstance(listed, list) or not any(
-            _is_ours(uri) and uri != SCHEMA_URI for uri in listed
-        ):
-            return
-        from rs_stac_ext.migrate import MigrationWarning, upgrade_in_place
-
-        changes = upgrade_in_place(obj, [ExtensionName.CADIP])
-        removed = [change for change in changes if change.action == "remove"]
-        if removed:
-            details = "; ".join(f"{change.path}: {change.detail}" for change in removed)
-            warnings.warn(
-                f"{obj.get('id')!r}: values removed while upgrading to {SCHEMA_URI}: {details}",
-                MigrationWarning,
-                stacklevel=2,
-            )
 
 
 CADIP_EXTENSION_HOOKS: ExtensionHooks = CadipExtensionHooks()
