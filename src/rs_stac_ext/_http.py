@@ -1,101 +1,225 @@
-"""Fetch JSON over HTTP(S) from allowed hosts only, with size and time limits.
+"""The only place rs-stac-ext downloads anything: allowed hosts only, with size and time limits.
 
-Used by the readers (STAC API item and search URLs). Nothing here is called for a host that
-is not on the allow-list: the check happens before any connection is opened.
+Used by the schema resolver (schemas) and the readers (STAC API item and search URLs). A URL
+whose host is not on the allow-list is refused before any connection is opened; redirects are
+followed only to the same allowed host; bodies larger than the limit are cut off while streaming.
 """
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
+import ssl
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+from rs_stac_ext._version import __version__
 from rs_stac_ext.errors import RsStacExtError
 
-__all__ = ["HttpRefusedError", "fetch_json_bytes", "host_allowed"]
+__all__ = ["AllowList", "HttpRefusedError", "download"]
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_CHUNK = 64 * 1024
+_MAX_REDIRECTS = 5
 
 
 class HttpRefusedError(RsStacExtError):
-    """A URL that may not be fetched, or whose fetch failed."""
+    """A URL that may not be fetched, or whose download failed.
+
+    Attributes:
+        url: The URL.
+        reason: Why, in a few words.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+@dataclass(frozen=True)
+class _Endpoint:
+    scheme: str
+    host: str
+    port: int
 
 
-def host_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
-    """Tell whether a URL's host is on the allow-list.
+def _parse_entry(entry: str) -> _Endpoint:
+    text = entry.strip()
+    explicit = "://" in text
+    parts = urlsplit(text if explicit else f"https://{text}")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"invalid allowed host {entry!r}: {exc}") from None
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(
+            f"invalid allowed host {entry!r}: expected 'host', 'host:port', 'https://host[:port]' "
+            "or 'http://host[:port]'"
+        )
+    return _Endpoint(parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme])
+
+
+class AllowList:
+    """The hosts that may be contacted.
 
     Args:
-        url: The URL to fetch.
-        allow_hosts: Entries such as ``example.com`` (https only) or ``http://127.0.0.1:8000``
-            (exactly that scheme, host and port).
+        entries: ``host`` or ``host:port`` (https only), ``https://host[:port]``, or
+            ``http://host[:port]`` to allow plain http to exactly that address.
 
-    Returns:
-        Whether the URL may be fetched.
+    Raises:
+        ValueError: A malformed entry.
     """
-    scheme, host, port = _origin(url)
-    for entry in allow_hosts:
-        if "://" in entry:
-            e_scheme, e_host, e_port = _origin(entry)
-            if (scheme, host) == (e_scheme, e_host) and (e_port is None or e_port == port):
-                return True
-        elif scheme == "https" and host == entry.lower():
-            return True
-    return False
+
+    def __init__(self, entries: Iterable[str] = ()) -> None:
+        self.entries = tuple(entries)
+        self._allowed = frozenset(_parse_entry(entry) for entry in self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._allowed)
+
+    def refusal(self, url: str) -> str | None:
+        """Say why ``url`` may not be fetched, or return ``None`` when it may."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme not in DEFAULT_PORTS:
+            return f"only http(s) URLs are ever fetched, not {parts.scheme or 'relative'} ones"
+        if parts.username is not None or parts.password is not None:
+            return f"URIs with user information are never fetched ({host})"
+        try:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            return "the URI has an invalid port"
+        if _Endpoint(parts.scheme, host, port) in self._allowed:
+            return None
+        if parts.scheme == "http" and any(
+            e.scheme == "https" and e.host == host for e in self._allowed
+        ):
+            return (
+                f"plain http to {host} is not allowed (allow it explicitly with "
+                f"--allow-host http://{parts.netloc})"
+            )
+        return f"host {parts.netloc or host} is not allowed (use --allow-host)"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, allow_hosts: tuple[str, ...]) -> None:
-        self.allow_hosts = allow_hosts
+    max_redirections = _MAX_REDIRECTS
 
-    def redirect_request(  # type: ignore[no-untyped-def]
-        self, req, fp, code, msg, headers, newurl
-    ):
-        if not host_allowed(newurl, self.allow_hosts):
+    def __init__(self, allowed: AllowList, url: str) -> None:
+        super().__init__()
+        self._allowed = allowed
+        self._url = url
+        self._host = urlsplit(url).hostname
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        target = urlsplit(newurl)
+        if target.hostname != self._host or self._allowed.refusal(newurl) is not None:
+            fp.close()
             raise HttpRefusedError(
-                f"{req.full_url}: redirected to {newurl}, whose host is not allowed"
+                self._url, f"redirect to {newurl} refused (only the same allowed host)"
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch_json_bytes(
-    url: str, *, allow_hosts: Iterable[str], max_bytes: int, timeout: float
-) -> bytes:
-    """Fetch a URL's body from an allowed host.
+def download(
+    url: str,
+    allowed: AllowList,
+    *,
+    max_bytes: int,
+    timeout: float,
+    accept: str = "application/json",
+) -> tuple[bytes, str]:
+    """Download a URL from an allowed host.
 
     Args:
         url: The URL.
-        allow_hosts: The allow-list (see :func:`host_allowed`).
+        allowed: The hosts that may be contacted.
         max_bytes: Largest body accepted.
-        timeout: Seconds allowed for connecting and for each read.
+        timeout: Seconds allowed for the whole download.
+        accept: The ``Accept`` header.
 
     Returns:
-        The body.
+        The body and the final URL (after same-host redirects).
 
     Raises:
-        HttpRefusedError: Host not allowed, HTTP error, time-out or body too large.
+        HttpRefusedError: Host not allowed, HTTP error, time-out, or body too large.
     """
-    allowed = tuple(allow_hosts)
-    if not host_allowed(url, allowed):
-        host = urlsplit(url).hostname
-        raise HttpRefusedError(f"{url}: host {host} is not allowed (use --allow-host {host})")
-    opener = urllib.request.build_opener(_SameHostRedirects(allowed))
+    refusal = allowed.refusal(url)
+    if refusal is not None:
+        raise HttpRefusedError(url, refusal)
+    host = urlsplit(url).hostname or ""
+    opener = urllib.request.OpenerDirector()
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.ProxyHandler({} if _is_loopback(host) else None),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        _SameHostRedirects(allowed, url),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ]
+    for handler in handlers:
+        opener.add_handler(handler)
     request = urllib.request.Request(
-        url, headers={"Accept": "application/geo+json, application/json"}
+        url, headers={"Accept": accept, "User-Agent": f"rs-stac-ext/{__version__}"}
     )
+    deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
-            body: bytes = response.read(max_bytes + 1)
+            declared = response.headers.get("Content-Length")
+            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+                raise HttpRefusedError(
+                    url, f"response of {declared} bytes exceeds the {max_bytes}-byte limit"
+                )
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := response.read1(_CHUNK):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise HttpRefusedError(url, f"response exceeds the {max_bytes}-byte limit")
+                if time.monotonic() > deadline:
+                    raise HttpRefusedError(url, f"timed out after {timeout:g} s")
+                chunks.append(chunk)
+            final_url: str = response.geturl()
     except HttpRefusedError:
         raise
     except urllib.error.HTTPError as exc:
-        raise HttpRefusedError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise HttpRefusedError(f"{url}: {reason}") from None
-    if len(body) > max_bytes:
-        raise HttpRefusedError(f"{url}: body larger than the limit of {max_bytes} bytes")
-    return body
+        exc.close()
+        raise HttpRefusedError(url, f"HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise HttpRefusedError(url, f"timed out after {timeout:g} s") from None
+        raise HttpRefusedError(url, f"connection failed: {exc.reason}") from None
+    except TimeoutError:
+        raise HttpRefusedError(url, f"timed out after {timeout:g} s") from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise HttpRefusedError(url, f"download failed: {type(exc).__name__}: {exc}") from None
+    return b"".join(chunks), final_url

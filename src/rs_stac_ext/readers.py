@@ -336,7 +336,7 @@ class _Reader:
     # ------------------------------------------------------------------------------ network
 
     def read_url(self, url: str) -> Iterator[InputDocument]:
-        from rs_stac_ext._http import HttpRefusedError, fetch_json_bytes
+        from rs_stac_ext._http import AllowList, HttpRefusedError, download
 
         pages = 0
         next_url: str | None = url
@@ -346,13 +346,14 @@ class _Reader:
             self.visited.add(next_url)
             pages += 1
             try:
-                data = fetch_json_bytes(
+                data, _ = download(
                     next_url,
-                    allow_hosts=self.settings.allow_hosts,
+                    AllowList(self.settings.allow_hosts),
                     max_bytes=self.settings.max_bytes,
                     timeout=self.settings.timeout,
+                    accept="application/geo+json, application/json;q=0.9",
                 )
-            except HttpRefusedError as exc:
+            except (HttpRefusedError, ValueError) as exc:
                 yield InputDocument(next_url, error=ReadError("network", str(exc)))
                 return
             record = self.parse(data, next_url)

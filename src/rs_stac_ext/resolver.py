@@ -43,17 +43,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
-import ipaddress
 import json
 import os
 import shlex
-import ssl
 import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -67,8 +61,8 @@ import referencing.exceptions
 from referencing.jsonschema import DRAFT7, UnknownDialect, specification_with
 
 from rs_stac_ext._catalog import DocumentKind
+from rs_stac_ext._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext._resources import extensions_root
-from rs_stac_ext._version import __version__
 from rs_stac_ext.errors import RsStacExtError
 from rs_stac_ext.schemas import find_version, get_schema, is_known, versions
 
@@ -93,9 +87,6 @@ STAC_VALIDATOR_ARGS_NAME = "stac-validator-args.txt"
 """Name of the stac-validator argument file :meth:`SchemaResolver.export` writes."""
 
 _OTHER_DIR = "_other"
-_CHUNK = 64 * 1024
-_MAX_REDIRECTS = 5
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_IN_SEGMENT = ("/", "\\", ":", "\x00")
 
 
@@ -145,36 +136,6 @@ def default_cache_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class _Endpoint:
-    scheme: str
-    host: str
-    port: int
-
-
-def _parse_allowed(entry: str) -> _Endpoint:
-    text = entry.strip()
-    explicit = "://" in text
-    parts = urlsplit(text if explicit else f"https://{text}")
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError(f"invalid allowed host {entry!r}: {exc}") from None
-    if (
-        parts.scheme not in _DEFAULT_PORTS
-        or not parts.hostname
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-        or parts.username is not None
-    ):
-        raise ValueError(
-            f"invalid allowed host {entry!r}: expected 'host', 'host:port', 'https://host[:port]' "
-            "or 'http://host[:port]'"
-        )
-    return _Endpoint(parts.scheme, parts.hostname, port or _DEFAULT_PORTS[parts.scheme])
-
-
-@dataclass(frozen=True)
 class ResolverSettings:
     """Where a :class:`SchemaResolver` may look.
 
@@ -201,8 +162,7 @@ class ResolverSettings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "schema_dirs", tuple(Path(d) for d in self.schema_dirs))
         object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))
-        for entry in self.allow_hosts:
-            _parse_allowed(entry)
+        AllowList(self.allow_hosts)  # raises ValueError on a malformed entry
         if self.max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
         if self.timeout <= 0:
@@ -218,7 +178,7 @@ def _normalise(uri: str) -> str:
 
 def _is_web_uri(uri: str) -> bool:
     parts = urlsplit(uri)
-    return parts.scheme in _DEFAULT_PORTS and bool(parts.hostname)
+    return parts.scheme in DEFAULT_PORTS and bool(parts.hostname)
 
 
 def _layout_path(uri: str) -> PurePosixPath | None:
@@ -230,7 +190,7 @@ def _layout_path(uri: str) -> PurePosixPath | None:
         return None
     host = parts.hostname
     if (
-        parts.scheme not in _DEFAULT_PORTS
+        parts.scheme not in DEFAULT_PORTS
         or not host
         or parts.query
         or parts.username is not None
@@ -238,7 +198,7 @@ def _layout_path(uri: str) -> PurePosixPath | None:
         or any(c in host for c in _FORBIDDEN_IN_SEGMENT)
     ):
         return None
-    folder = host if port in (None, _DEFAULT_PORTS[parts.scheme]) else f"{host}_{port}"
+    folder = host if port in (None, DEFAULT_PORTS[parts.scheme]) else f"{host}_{port}"
     segments = [unquote(s) for s in parts.path.split("/")[1:]]
     if not segments:
         return None
@@ -360,100 +320,6 @@ def _pystac_location(uri: str, version: str) -> str:
     return fallback
 
 
-# --- the network ------------------------------------------------------------------------------
-
-
-class _FetchError(Exception):
-    pass
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = _MAX_REDIRECTS
-
-    def __init__(self, refusal: Callable[[str], str | None], host: str) -> None:
-        super().__init__()
-        self._refusal = refusal
-        self._host = host
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        target = urlsplit(newurl)
-        if target.hostname != self._host or self._refusal(newurl) is not None:
-            fp.close()
-            raise _FetchError(f"redirect to {newurl} refused (only the same allowed host)")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _download(
-    uri: str, refusal: Callable[[str], str | None], max_bytes: int, timeout: float
-) -> tuple[bytes, str]:
-    host = urlsplit(uri).hostname or ""
-    opener = urllib.request.OpenerDirector()
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler({} if _is_loopback(host) else None),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-        _SameHostRedirects(refusal, host),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ]
-    for handler in handlers:
-        opener.add_handler(handler)
-    request = urllib.request.Request(
-        uri,
-        headers={
-            "Accept": "application/schema+json, application/json;q=0.9, */*;q=0.1",
-            "User-Agent": f"rs-stac-ext/{__version__}",
-        },
-    )
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                raise _FetchError(
-                    f"response of {declared} bytes exceeds the {max_bytes}-byte limit"
-                )
-            chunks: list[bytes] = []
-            total = 0
-            while chunk := response.read1(_CHUNK):
-                total += len(chunk)
-                if total > max_bytes:
-                    raise _FetchError(f"response exceeds the {max_bytes}-byte limit")
-                if time.monotonic() > deadline:
-                    raise _FetchError(f"timed out after {timeout:g} s")
-                chunks.append(chunk)
-            final_url: str = response.geturl()
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        raise _FetchError(f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise _FetchError(f"timed out after {timeout:g} s") from None
-        raise _FetchError(f"connection failed: {exc.reason}") from None
-    except TimeoutError:
-        raise _FetchError(f"timed out after {timeout:g} s") from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise _FetchError(f"download failed: {type(exc).__name__}: {exc}") from None
-    return b"".join(chunks), final_url
-
-
 # --- the resolver -----------------------------------------------------------------------------
 
 _Outcome = ResolvedSchema | tuple[str, ...]
@@ -472,7 +338,7 @@ class SchemaResolver:
 
     def __init__(self, settings: ResolverSettings | None = None) -> None:
         self.settings = settings if settings is not None else ResolverSettings()
-        self._allowed = frozenset(_parse_allowed(e) for e in self.settings.allow_hosts)
+        self._allowed = AllowList(self.settings.allow_hosts)
         self._lock = threading.Lock()
         self._memo: dict[str, _Outcome] = {}
         self._pending: dict[str, threading.Lock] = {}
@@ -748,37 +614,22 @@ class SchemaResolver:
             return None
         return ResolvedSchema(uri, parsed, origin, str(path))
 
-    def _refusal(self, uri: str) -> str | None:
-        """Say why the network may not be used for ``uri``, or ``None`` when it may."""
-        parts = urlsplit(uri)
-        host = parts.hostname or ""
-        if parts.username is not None or parts.password is not None:
-            return f"URIs with user information are never fetched ({host})"
-        try:
-            port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 0)
-        except ValueError:
-            return "the URI has an invalid port"
-        if _Endpoint(parts.scheme, host, port) in self._allowed:
-            return None
-        if parts.scheme == "http" and any(
-            e.scheme == "https" and e.host == host for e in self._allowed
-        ):
-            return (
-                f"plain http to {host} is not allowed (allow it explicitly with "
-                f"--allow-host http://{parts.netloc})"
-            )
-        return f"host {parts.netloc or host} is not allowed (use --allow-host)"
-
     def _network(self, uri: str, reasons: list[str]) -> ResolvedSchema | None:
-        refusal = self._refusal(uri)
+        refusal = self._allowed.refusal(uri)
         if refusal is not None:
             reasons.append(refusal)
             return None
         settings = self.settings
         try:
-            data, final_url = _download(uri, self._refusal, settings.max_bytes, settings.timeout)
-        except _FetchError as exc:
-            reasons.append(f"download of {uri} failed: {exc}")
+            data, final_url = download(
+                uri,
+                self._allowed,
+                max_bytes=settings.max_bytes,
+                timeout=settings.timeout,
+                accept="application/schema+json, application/json;q=0.9, */*;q=0.1",
+            )
+        except HttpRefusedError as exc:
+            reasons.append(f"download of {uri} failed: {exc.reason}")
             return None
         parsed = _parse_object(data)
         if parsed is None:
