@@ -125,3 +125,31 @@ def test_unsafe_patterns_are_checked_by_python(tmp_path: Path) -> None:
     for license_text in ("MIT", "MIT\u0301", "proprietary", "CC‿BY", "½"):
         collection["license"] = license_text
         _agree(compiled, collection)
+
+
+def _where(problems: list[Any]) -> set[tuple[str, str, str]]:
+    return {(p.schema, p.path, p.keyword) for p in problems}
+
+
+@pytest.mark.parametrize(("name", "base"), BASES, ids=[name for name, _ in BASES])
+def test_fast_problems_name_the_same_places_as_python(
+    name: str, base: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Problems found by jsonschema-rs and worded by us match python-jsonschema's."""
+    from rs_stac_ext.problems import collect
+
+    compiled = _compiler(FormatMode.DRAFT7, tmp_path_factory.mktemp("cache")).compile(
+        _schemas_of(base)
+    )
+
+    @settings(max_examples=40)
+    @given(bent(base))
+    def check(document: Any) -> None:
+        if compiled.fast is None or compiled.fast.is_valid(document):
+            return
+        fast = compiled._fast_problems(document)
+        assert fast is not None
+        reference = [p for u, v in compiled.reference.items() for p in collect(v, document, u)]
+        assert _where(fast) == _where(reference)
+
+    check()

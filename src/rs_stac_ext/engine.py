@@ -35,7 +35,8 @@ import referencing.exceptions
 from jsonschema.protocols import Validator
 from referencing.jsonschema import DRAFT7
 
-from rs_stac_ext.problems import Problem, collect
+from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT, convert
+from rs_stac_ext.problems import Problem, collect, from_errors
 from rs_stac_ext.schemas import FormatMode, format_checker
 
 jsonschema_rs: Any
@@ -98,7 +99,7 @@ def _python_dollar(pattern: str) -> str:
     return "".join(out)
 
 
-_PYTHON_PATTERN_FORMAT = "x-python-re:"
+_PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
 
 # Strings these patterns match are accepted by python-jsonschema's checker for the format, so
 # jsonschema-rs can accept them without calling back into Python; anything else (impossible
@@ -213,6 +214,7 @@ class CompiledSchema:
     reference: dict[str, Validator]
     fast: Any = None
     fast_refusal: str | None = None
+    originals: Mapping[str, Any] = field(default_factory=dict)
 
     def is_valid(self, document: Any) -> bool:
         """Return the reference verdict (asking jsonschema-rs first when it may answer)."""
@@ -221,12 +223,35 @@ class CompiledSchema:
         return all(validator.is_valid(document) for validator in self.reference.values())
 
     def problems(self, document: Any) -> list[Problem]:
-        """Return every problem of the document under every schema, worded for people."""
-        if self.fast is not None and self.fast.is_valid(document):
-            return []
-        found: list[Problem] = []
+        """Return every problem of the document under every schema, worded for people.
+
+        jsonschema-rs finds the errors when it may answer; python-jsonschema is asked when an
+        error cannot be mapped back to the original schemas, or when the engines disagree.
+        """
+        if self.fast is not None:
+            if self.fast.is_valid(document):
+                return []
+            found = self._fast_problems(document)
+            if found:
+                return found
+        found = []
         for uri, validator in self.reference.items():
             found.extend(collect(validator, document, uri))
+        return found
+
+    def _fast_problems(self, document: Any) -> list[Problem] | None:
+        by_schema: dict[int, list[Any]] = {}
+        for error in self.fast.iter_errors(document):
+            path = list(error.evaluation_path)
+            if len(path) < 2 or path[0] != "allOf" or not isinstance(path[1], int):
+                return None
+            by_schema.setdefault(path[1], []).append(error)
+        found: list[Problem] = []
+        for index, errors in sorted(by_schema.items()):
+            converted = convert(errors, document, self.originals)
+            if converted is None:
+                return None
+            found.extend(from_errors(converted, document, self.uris[index]))
         return found
 
 
@@ -247,16 +272,38 @@ class SchemaCompiler:
     _reference: dict[str, Validator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _registry(self) -> referencing.Registry[Any]:
+    def _reachable(self, uri: str) -> dict[str, dict[str, Any]]:
+        """Return a schema and every schema reachable from it through ``$ref``, by URI."""
+        contents: dict[str, dict[str, Any]] = {}
+        pending = [uri]
+        while pending:
+            current = pending.pop()
+            if current in contents:
+                continue
+            try:
+                contents[current] = dict(_resolve_with_metaschemas(self.source, current))
+            except LookupError:
+                if current == uri:
+                    raise
+                continue
+            pending.extend(_absolute_refs(contents[current], current))
+        return contents
+
+    def _registry(self, contents: Mapping[str, Mapping[str, Any]]) -> referencing.Registry[Any]:
         def retrieve(uri: str) -> referencing.Resource[Any]:
             try:
-                contents = self.source.resolve_contents(uri)
+                found = self.source.resolve_contents(uri)
             except LookupError as exc:
                 raise referencing.exceptions.NoSuchResource(ref=uri) from exc  # type: ignore[call-arg]
-            return DRAFT7.create_resource(dict(contents))
+            return DRAFT7.create_resource(dict(found))
 
         registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
-        return registry
+        # Registered and crawled once: python-jsonschema would otherwise retrieve and crawl
+        # every referenced schema again on each document it checks.
+        resources = [
+            (uri, DRAFT7.create_resource(dict(schema))) for uri, schema in contents.items()
+        ]
+        return registry.with_resources(resources).crawl()
 
     def reference_validator(self, uri: str) -> Validator:
         """Return the python-jsonschema validator of one schema.
@@ -265,11 +312,12 @@ class SchemaCompiler:
             LookupError: The schema cannot be had.
         """
         if uri not in self._reference:
-            contents = dict(self.source.resolve_contents(uri))
+            reachable = self._reachable(uri)
+            contents = reachable[uri]
             cls = jsonschema.validators.validator_for(contents, default=jsonschema.Draft7Validator)
             validator: Validator = cls(
                 contents,
-                registry=self._registry(),
+                registry=self._registry(reachable),
                 format_checker=format_checker(self.formats),
             )
             self._reference[uri] = validator
@@ -292,7 +340,10 @@ class SchemaCompiler:
             if key not in self._compiled:
                 reference = {uri: self.reference_validator(uri) for uri in key}
                 fast, refusal = self._fast(key)
-                self._compiled[key] = CompiledSchema(key, reference, fast, refusal)
+                originals: dict[str, Any] = {}
+                for uri in key:
+                    originals.update(self._reachable(uri))
+                self._compiled[key] = CompiledSchema(key, reference, fast, refusal, originals)
             return self._compiled[key]
 
     def _fast(self, uris: tuple[str, ...]) -> tuple[Any, str | None]:
@@ -302,18 +353,10 @@ class SchemaCompiler:
             return None, "jsonschema-rs is not installed"
         if not uris:
             return None, "no schema"
+        # Every schema reachable through $refs, to vet all their patterns and formats.
         contents: dict[str, Any] = {}
-        pending = list(uris)
-        # Collect every schema reachable through absolute $refs, to vet all their patterns.
-        while pending:
-            uri = pending.pop()
-            if uri in contents:
-                continue
-            try:
-                contents[uri] = dict(_resolve_with_metaschemas(self.source, uri))
-            except LookupError:
-                continue
-            pending.extend(_absolute_refs(contents[uri], uri))
+        for uri in uris:
+            contents.update(self._reachable(uri))
         checker = format_checker(self.formats)
         asserted = frozenset(checker.checkers) if checker is not None else frozenset()
         python_patterns: dict[str, str] = {}

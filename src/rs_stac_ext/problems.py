@@ -19,7 +19,7 @@ from jsonschema.protocols import Validator
 
 from rs_stac_ext.schemas import FormatMode, find_version, validator_for
 
-__all__ = ["Problem", "check", "collect", "describe", "pointer"]
+__all__ = ["Problem", "check", "collect", "describe", "from_errors", "pointer"]
 
 _JSON_TYPES = {
     "NoneType": "null",
@@ -175,6 +175,8 @@ def describe(error: ValidationError) -> str:
         ]
         if len(fields) == len(error.context):
             return "expected at least one of the fields " + ", ".join(fields)
+    if keyword in {"anyOf", "oneOf"}:
+        return f"{_show(instance)} matches none of the allowed forms"
     return error.message
 
 
@@ -276,6 +278,15 @@ def _false_schema_key(error: ValidationError, document: Any) -> str | None:
 
 
 def _problem(error: ValidationError, identifier: str, document: Any) -> Problem:
+    if error.validator == "false" and error.absolute_path:
+        key = error.absolute_path[-1]
+        return Problem(
+            schema=identifier,
+            path=pointer(error.absolute_path),
+            message=f"field {key!r} is not allowed here",
+            keyword="false",
+            schema_path=pointer(error.absolute_schema_path),
+        )
     if error.validator == "anyOf":
         message = _anyof_message(error)
     elif error.validator is None:
@@ -350,9 +361,23 @@ def collect(validator: Validator, document: Any, identifier: str) -> list[Proble
     Returns:
         The problems, sorted by JSON pointer; empty when the document is valid.
     """
+    return from_errors(validator.iter_errors(document), document, identifier)
+
+
+def from_errors(errors: Iterable[ValidationError], document: Any, identifier: str) -> list[Problem]:
+    """Word python-jsonschema errors (or errors shaped like them) as problems.
+
+    Args:
+        errors: Top-level errors, with ``context`` for ``oneOf``/``anyOf``.
+        document: The document they are about.
+        identifier: The schema identifier to name in each problem.
+
+    Returns:
+        The problems, sorted by JSON pointer, without duplicates.
+    """
     canonical = identifier
     problems: list[Problem] = []
-    for error in validator.iter_errors(document):
+    for error in errors:
         if error.validator == "oneOf" and not error.absolute_path:
             unmatched = _unmatched_type(error, document, canonical)
             if unmatched is not None:
