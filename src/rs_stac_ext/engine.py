@@ -390,14 +390,16 @@ def _resolve_with_metaschemas(source: SchemaSource, uri: str) -> Mapping[str, An
     """Resolve a URI, falling back to the JSON Schema meta-schemas python-jsonschema ships."""
     try:
         return source.resolve_contents(uri)
-    except LookupError:
+    except LookupError as unavailable:
         from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
 
-        try:
-            contents: Mapping[str, Any] = REGISTRY.contents(uri.rstrip("#"))
-        except LookupError:
-            contents = REGISTRY.contents(uri.rstrip("#") + "#")
-        return contents
+        for spelling in (uri.rstrip("#"), uri.rstrip("#") + "#"):
+            try:
+                contents: Mapping[str, Any] = REGISTRY.contents(spelling)
+            except LookupError:
+                continue
+            return contents
+        raise unavailable
 
 
 def _absolute_refs(schema: Any, base: str) -> Iterable[str]:

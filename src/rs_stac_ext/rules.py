@@ -10,12 +10,16 @@ rule                                  severity  what it checks
 ====================================  ========  ==============================================
 ``cadip/blocks-contiguous``           error     DSDB blocks of each channel are numbered 1..N,
                                                 without gap or duplicate
+``cadip/blocks-pending``              warning   the same, for a channel without a final block
+                                                yet (the session is still arriving)
 ``cadip/final-block``                 error     ``cadip:final_block`` is true on the last block
                                                 of a channel and on no other
 ``cadip/final-block-missing``         warning   a channel has no final block (session not
                                                 complete yet)
 ``cadip/num-channels``                error     ``cadip:num_channels`` equals the number of
                                                 channels the DSDB assets carry
+``cadip/channels-pending``            warning   fewer channels than announced while some channel
+                                                has no final block yet
 ``cadip/planned-window``              error     planned data start <= planned data stop
 ``stac/datetime-range``               error     ``start_datetime`` <= ``end_datetime``
 ``ownership/non-empty-owner``         error     ``owner`` has a character that is not white
@@ -65,6 +69,16 @@ RULES: dict[str, Rule] = {
             "cadip/blocks-contiguous",
             "error",
             "DSDB blocks of each channel are numbered 1..N without gap or duplicate.",
+        ),
+        Rule(
+            "cadip/blocks-pending",
+            "warning",
+            "Blocks of a channel without a final block are not 1..N yet (session arriving).",
+        ),
+        Rule(
+            "cadip/channels-pending",
+            "warning",
+            "Fewer channels than cadip:num_channels, and no final block on some: still arriving.",
         ),
         Rule(
             "cadip/final-block",
@@ -190,9 +204,12 @@ def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
     if not channels:
         return
     num_channels = _integer(properties.get("cadip:num_channels"))
+    complete = all(any(final is True for _, _, final in blocks) for blocks in channels.values())
     if num_channels is not None and num_channels != len(channels):
+        # Fewer channels than announced is expected while a session is still arriving.
+        still_arriving = num_channels > len(channels) and not complete
         yield _problem(
-            "cadip/num-channels",
+            "cadip/channels-pending" if still_arriving else "cadip/num-channels",
             schema,
             ["properties", "cadip:num_channels"],
             f"cadip:num_channels is {num_channels} but the DSDB assets carry "
@@ -207,6 +224,7 @@ def _channel_blocks(
 ) -> Iterator[Problem]:
     numbers = [number for number, _, _ in blocks]
     expected = list(range(1, len(numbers) + 1))
+    complete = any(final is True for _, _, final in blocks)
     if numbers != expected:
         missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
@@ -216,7 +234,7 @@ def _channel_blocks(
         if duplicates:
             details.append(f"repeated {duplicates}")
         yield _problem(
-            "cadip/blocks-contiguous",
+            "cadip/blocks-contiguous" if complete else "cadip/blocks-pending",
             schema,
             ["assets"],
             f"channel {channel}: blocks must be numbered 1..{len(numbers)}; " + ", ".join(details),
