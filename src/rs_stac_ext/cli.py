@@ -377,3 +377,12 @@ def validate_command(
     if summary.invalid or (strict and summary.incomplete):
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_OK)
+
+
+def _register_optional_commands() -> None:
+    from rs_stac_ext.stations.cli import map_command
+
+    main.add_command(map_command)
+
+
+_register_optional_commands()
