@@ -371,6 +371,8 @@ def validate_command(
         raise click.UsageError(str(exc)) from None
     finally:
         meter.close()
+    if output_format != "json":
+        writer.finish()
     click.echo(summary.line(), err=True)
     if summary.io_errors:
         sys.exit(EXIT_USAGE)

@@ -86,20 +86,32 @@ class TextWriter:
         self.stream = stream
         self.quiet = quiet
         self.show_warnings = show_warnings
-        self._explained: set[str] = set()
+        self._unchecked: dict[str, int] = {}
+        self._reasons: dict[str, str] = {}
 
-    def write(self, report: DocumentReport) -> None:
-        """Write one report: a verdict line, then one line per problem."""
+    @staticmethod
+    def _where(report: DocumentReport) -> str:
         where = report.source
         if report.line is not None:
             where += f":{report.line}"
         if report.pointer:
             where += f"#{report.pointer}"
-        name = f" [{report.id}]" if report.id else ""
-        if report.valid and self.quiet and not report.not_checked:
+        return where + (f" [{report.id}]" if report.id else "")
+
+    def write(self, report: DocumentReport) -> None:
+        """Write one report: a verdict line, then one line per problem.
+
+        Schemas that could not be checked are only counted here; :meth:`finish` lists them.
+        """
+        for item in report.not_checked:
+            self._unchecked[item.schema] = self._unchecked.get(item.schema, 0) + 1
+            self._reasons.setdefault(item.schema, item.reason)
+        if report.valid and self.quiet and not report.warnings:
             return
         verdict = "valid" if report.valid else "INVALID"
-        self.stream.write(f"{where}{name}: {verdict}\n")
+        if report.not_checked:
+            verdict += f" ({len(report.not_checked)} schema(s) not checked, listed at the end)"
+        self.stream.write(f"{self._where(report)}: {verdict}\n")
         for problem in report.errors:
             label = _schema_label(problem.schema)
             suffix = f"  ({label})" if label else ""
@@ -107,12 +119,13 @@ class TextWriter:
         if self.show_warnings:
             for problem in report.warnings:
                 self.stream.write(f"  warning {problem.path or '/'}: {problem.message}\n")
-        for item in report.not_checked:
-            if item.schema in self._explained:
-                self.stream.write(f"  not checked: {item.schema}\n")
-            else:
-                self._explained.add(item.schema)
-                self.stream.write(f"  not checked: {item.schema} ({item.reason})\n")
+
+    def finish(self) -> None:
+        """Say once which schemas could not be checked, and for how many documents."""
+        for schema, count in sorted(self._unchecked.items()):
+            self.stream.write(
+                f"not checked in {count} document(s): {schema} ({self._reasons[schema]})\n"
+            )
 
 
 class Progress:
