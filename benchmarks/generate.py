@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import random
 import sys
@@ -333,9 +334,9 @@ def _auxip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
         item["properties"]["auxip:id"] = "{" + _uuid(rng) + "}"
         return Defect("uuid-in-braces", "/properties/auxip:id", "schema")
 
-    def not_declared(item: Item, rng: random.Random) -> Defect:
-        item["stac_extensions"] = [AUXIP_URI.replace("v2.0.0", "v1.1.0")]
-        return Defect("wrong-version-declared", "/stac_extensions", "schema")
+    def id_number(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["auxip:id"] = rng.randrange(10**6)
+        return Defect("auxip-id-number", "/properties/auxip:id", "schema")
 
     def impossible_start(item: Item, rng: random.Random) -> Defect:
         value = item["properties"]["start_datetime"]
@@ -350,7 +351,7 @@ def _auxip_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
             id_in_asset,
             unknown_key,
             braces,
-            not_declared,
+            id_number,
             impossible_start,
             _asset_without_href,
             _link_without_href,
@@ -540,10 +541,8 @@ DATA_SETS = {
         f"STAC 1.1.0 Item schema + {AUXIP_URI}",
         frozenset(
             frozenset(pair)
-            for pair in (
-                ("missing_id", "not_a_uuid"),
-                ("missing_id", "braces"),
-                ("braces", "not_a_uuid"),
+            for pair in itertools.combinations(
+                ("missing_id", "not_a_uuid", "braces", "id_number"), 2
             )
         ),
     ),

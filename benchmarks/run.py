@@ -552,11 +552,13 @@ class Bench:
             log(f"rs-stac validate -j {jobs} on {name}")
             runs = self.timed(tag, command, stdout)
             count, verdicts, errors = read_rs_cli(stdout)
+            self.expect_all(name, count, stdout)
             row = Row(f"rs-stac validate -j {jobs} (CLI)", name, "ours", count, checks=checks)
             self.add(row, runs, [run.wall for run in runs], verdicts, errors)
         log(f"rs-stac API on {name}")
         runs, results = self.driver(sys.executable, "rs-api", source, f"{name}-rs-api")
         last = results[-1]
+        self.expect_all(name, last["items"], self.work / f"{name}-rs-api.out")
         verdicts = Verdicts({str(i) for i in self.all_ids(name)}, {str(i) for i in last["invalid"]})
         row = Row("rs_stac_ext.validate (API)", name, "ours", last["items"], checks=checks)
         if last["not_checked"]:
@@ -564,6 +566,15 @@ class Bench:
                 uri.split("/")[-3] for uri in last["not_checked"]
             )
         self.add(row, runs, [r["seconds"] for r in results], verdicts, last["errors"])
+
+    def expect_all(self, name: str, count: int, stdout: Path) -> None:
+        """Stop when our tool did not report every Item (it crashed: no number is meaningful)."""
+        expected = int(self.manifest["sets"][name]["count"])
+        if count != expected:
+            error = stdout.with_suffix(".stderr").read_text(errors="replace")
+            raise RuntimeError(
+                f"rs-stac-ext reported {count} of {expected} {name} Items:\n{error[-2000:]}"
+            )
 
     def all_ids(self, name: str) -> list[str]:
         """Every Item id of a set, in file order."""
@@ -706,7 +717,7 @@ class Bench:
     def run_all(self) -> None:
         """Every measurement, data set by data set."""
         for name in SET_ORDER:
-            if name not in self.manifest["sets"]:
+            if name not in self.manifest["sets"] or name not in self.args.sets:
                 continue
             self.run_ours(name)
             self.run_orjson(name)
@@ -848,6 +859,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data")
     parser.add_argument("--results", type=Path, default=None, help="folder for results.*")
+    parser.add_argument(
+        "--sets",
+        default=",".join(SET_ORDER),
+        type=lambda text: [part for part in text.split(",") if part],
+        help="data sets to measure, comma-separated (default: all)",
+    )
     args = parser.parse_args(argv)
     default_data = HERE / "data" / ("quick" if args.quick else "full")
     args.data = (args.data or default_data).resolve()
