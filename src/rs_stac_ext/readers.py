@@ -380,19 +380,14 @@ def _reject_constant(name: str) -> Any:
 def _depth(value: Any, limit: int) -> int:
     """Return the nesting depth of a parsed document, stopping once past ``limit``."""
     deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         current, level = stack.pop()
-        if isinstance(current, dict):
-            children: Iterable[Any] = current.values()
-        elif isinstance(current, list):
-            children = current
-        else:
-            continue
         deepest = max(deepest, level)
         if deepest > limit:
             return deepest
-        stack.extend((child, level + 1) for child in children)
+        children = current.values() if isinstance(current, dict) else current
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 

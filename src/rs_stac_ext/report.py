@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
+import orjson
+
 from rs_stac_ext.schemas import find_version, is_known
 from rs_stac_ext.validation import DocumentReport
 
@@ -30,7 +32,10 @@ def _schema_label(uri: str) -> str:
 
 def json_line(report: DocumentReport) -> str:
     """Return the JSON line of one report."""
-    return json.dumps(report.to_dict(), ensure_ascii=False)
+    try:
+        return orjson.dumps(report.to_dict()).decode("utf-8")
+    except TypeError:  # a value orjson cannot encode, such as an integer beyond 64 bits
+        return json.dumps(report.to_dict(), ensure_ascii=False)
 
 
 @dataclass
