@@ -382,9 +382,11 @@ def validate_command(
 
 
 def _register_optional_commands() -> None:
+    from rs_stac_ext.server.cli import serve_command
     from rs_stac_ext.stations.cli import map_command
 
     main.add_command(map_command)
+    main.add_command(serve_command)
 
 
 _register_optional_commands()

@@ -1,0 +1,313 @@
+"""Who is calling, and may they download: authentication and the download decision.
+
+Credentials (only with a configuration that has ``users`` or ``bearer``):
+
+- ``x-api-key: <key>``: the key is checked against the scrypt hashes of every user; a match
+  is cached (by the key's SHA-256) so later requests cost one hash lookup.
+- ``Authorization: Bearer <token>``: an HS256 JWT (see :mod:`rs_stac_ext.server.tokens`);
+  the user is ``sub``, the roles are the token's plus those the configuration gives that user.
+
+The decision (:func:`can_download`) follows the ownership extension and the Reference System's
+catalog roles:
+
+- a user may download what they own: the Item's ``properties.owner``, or anything in a
+  Collection whose top-level ``owner`` they are;
+- anyone else needs ``rs_catalog_<owner>:<collection>_download``, where ``<collection>`` is the
+  Collection id or ``*`` and ``<owner>`` is the Collection's or the Item's owner, or ``*``.
+  Roles are read like the previous reference server did: the owner is the text before the
+  last ``:``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rs_stac_ext.server.config import ServerConfig
+from rs_stac_ext.server.keys import KeyHash
+from rs_stac_ext.server.tokens import TokenError, verify_token
+
+__all__ = [
+    "AuthenticationError",
+    "Authenticator",
+    "CatalogRole",
+    "Decision",
+    "User",
+    "can_download",
+    "collection_owner",
+    "item_owner",
+    "parse_role",
+]
+
+_ROLE_PREFIX = "rs_catalog_"
+_RIGHTS = ("read", "write", "download")
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class User:
+    """An authenticated caller.
+
+    Attributes:
+        name: The user name, compared with ``owner`` fields.
+        roles: The roles granted.
+        local: True in local mode, where everyone may do everything.
+        via: How the caller was identified: ``api-key``, ``bearer`` or ``local``.
+    """
+
+    name: str
+    roles: frozenset[str] = frozenset()
+    local: bool = False
+    via: str = "api-key"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer of :func:`can_download`.
+
+    Attributes:
+        allowed: True when the download may proceed.
+        reason: Why, in one sentence (sent as the error description when denied).
+        needs_credentials: True when the caller is anonymous (answer 401, not 403).
+    """
+
+    allowed: bool
+    reason: str
+    needs_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogRole:
+    """A parsed ``rs_catalog_<owner>:<collection>_<right>`` role.
+
+    Attributes:
+        owner: The owner, or ``*``.
+        collection: The Collection id, or ``*``.
+        right: ``read``, ``write`` or ``download``.
+    """
+
+    owner: str
+    collection: str
+    right: str
+
+
+def parse_role(role: str) -> CatalogRole | None:
+    """Read a catalog role.
+
+    Args:
+        role: A role string such as ``rs_catalog_alice:s1_aux_download``.
+
+    Returns:
+        The parsed role, or ``None`` for anything that is not a catalog role.
+    """
+    if not role.startswith(_ROLE_PREFIX):
+        return None
+    body = role[len(_ROLE_PREFIX) :]
+    right = next((r for r in _RIGHTS if body.endswith("_" + r)), None)
+    if right is None:
+        return None
+    scope = body[: -len(right) - 1]
+    owner, sep, collection = scope.rpartition(":")
+    if not sep or not owner or not collection:
+        return None
+    return CatalogRole(owner, collection, right)
+
+
+def _owner(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def collection_owner(collection: Mapping[str, Any]) -> str | None:
+    """Return a Collection's top-level ``owner``, if it is a non-blank string."""
+    return _owner(collection.get("owner"))
+
+
+def item_owner(item: Mapping[str, Any]) -> str | None:
+    """Return an Item's ``properties.owner``, if it is a non-blank string."""
+    properties = item.get("properties")
+    return _owner(properties.get("owner")) if isinstance(properties, Mapping) else None
+
+
+def can_download(
+    user: User | None, collection: Mapping[str, Any], item: Mapping[str, Any]
+) -> Decision:
+    """Decide whether a caller may download the assets of an Item.
+
+    Args:
+        user: The authenticated caller, or ``None`` for an anonymous one.
+        collection: The Collection document (its ``id`` and ``owner`` are read).
+        item: The Item document (its ``properties.owner`` is read).
+
+    Returns:
+        The decision and its reason.
+    """
+    cid = str(collection.get("id", ""))
+    if user is None:
+        return Decision(False, "credentials are required to download", needs_credentials=True)
+    if user.local:
+        return Decision(True, "local mode: everyone may download")
+    owners = {o for o in (collection_owner(collection), item_owner(item)) if o is not None}
+    if user.name in owners:
+        return Decision(True, f"{user.name} owns it")
+    for role in sorted(user.roles):
+        parsed = parse_role(role)
+        if (
+            parsed is not None
+            and parsed.right == "download"
+            and parsed.collection in (cid, "*")
+            and (parsed.owner == "*" or parsed.owner in owners)
+        ):
+            return Decision(True, f"granted by the role {role}")
+    owner = collection_owner(collection) or item_owner(item) or "*"
+    return Decision(
+        False,
+        f"{user.name} may not download from collection {cid!r}: it needs to own the item or "
+        f"have the role rs_catalog_{owner}:{cid}_download",
+    )
+
+
+class AuthenticationError(Exception):
+    """Credentials were given but are not valid (answer 401)."""
+
+
+class Authenticator:
+    """Turns request headers into a :class:`User`, according to a configuration.
+
+    Args:
+        config: The configuration; ``None`` means local mode.
+        environ: Where the bearer secret is read (``os.environ`` when ``None``).
+
+    Raises:
+        ConfigError: Bearer tokens are configured but the secret is missing or too short.
+    """
+
+    def __init__(
+        self, config: ServerConfig | None = None, *, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self.config = config or ServerConfig()
+        self._keys = [
+            (name, KeyHash.parse(stored))
+            for name, user in self.config.users.items()
+            for stored in user.api_keys
+        ]
+        bearer = self.config.bearer
+        self._secret = bearer.secret(environ) if bearer is not None else None
+        self._cache: OrderedDict[bytes, str | None] = OrderedDict()
+        self._pending: dict[bytes, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._local_user = User(_os_user(), local=True, via="local")
+
+    @property
+    def local_mode(self) -> bool:
+        """True when everyone may read and download."""
+        return self.config.local_mode
+
+    @property
+    def challenges(self) -> list[str]:
+        """The ``WWW-Authenticate`` challenges sent with a 401."""
+        found = []
+        if self.config.bearer is not None:
+            found.append('Bearer realm="rs-stac"')
+        if self.config.users:
+            found.append('ApiKey header="x-api-key"')
+        return found
+
+    @staticmethod
+    def has_credentials(headers: Mapping[str, str]) -> bool:
+        """Tell whether a request carries any credentials."""
+        return "x-api-key" in headers or "authorization" in headers
+
+    def authenticate(self, headers: Mapping[str, str]) -> User | None:
+        """Identify the caller.
+
+        Blocking: an API key not seen before costs one scrypt derivation per stored hash; call
+        it from a worker thread.
+
+        Args:
+            headers: The request headers (case-insensitive mapping).
+
+        Returns:
+            The local user in local mode; else the user the credentials name, or ``None`` when
+            the request carries none.
+
+        Raises:
+            AuthenticationError: Credentials were given and are not valid.
+        """
+        if self.local_mode:
+            return self._local_user
+        key = headers.get("x-api-key")
+        if key is not None:
+            return self._from_key(key)
+        authorization = headers.get("authorization")
+        if authorization is not None:
+            return self._from_bearer(authorization)
+        return None
+
+    def _from_key(self, key: str) -> User:
+        if not self.config.users:
+            raise AuthenticationError("API keys are not accepted by this server")
+        name = self._key_owner(key)
+        if name is None:
+            raise AuthenticationError("the API key is not valid")
+        return User(name, frozenset(self.config.users[name].roles), via="api-key")
+
+    def _key_owner(self, key: str) -> str | None:
+        # The hashes are checked outside the lock (scrypt is slow) and once per key: requests
+        # arriving while a key is being checked wait for that result.
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()
+        while True:
+            with self._lock:
+                if digest in self._cache:
+                    self._cache.move_to_end(digest)
+                    return self._cache[digest]
+                pending = self._pending.get(digest)
+                if pending is None:
+                    self._pending[digest] = threading.Event()
+            if pending is None:
+                break
+            pending.wait()
+        name: str | None = None
+        try:
+            name = next((n for n, h in self._keys if h.matches(key)), None)
+        finally:
+            with self._lock:
+                self._cache[digest] = name
+                if len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+                self._pending.pop(digest).set()
+        return name
+
+    def _from_bearer(self, authorization: str) -> User:
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError("the Authorization header must be 'Bearer <token>'")
+        bearer = self.config.bearer
+        if bearer is None or self._secret is None:
+            raise AuthenticationError("bearer tokens are not accepted by this server")
+        try:
+            claims = verify_token(
+                token.strip(),
+                self._secret,
+                issuer=bearer.issuer,
+                audience=bearer.audience,
+                roles_claim=bearer.roles_claim,
+                leeway_seconds=bearer.leeway_seconds,
+            )
+        except TokenError as exc:
+            raise AuthenticationError(f"the bearer token is not valid: {exc}") from None
+        configured = self.config.users.get(claims.subject)
+        roles = claims.roles | frozenset(configured.roles if configured else ())
+        return User(claims.subject, roles, via="bearer")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return os.environ.get("USER", "local")
