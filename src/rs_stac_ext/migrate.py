@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rs_stac_ext._cadip_fields import FILE_ONLY_FIELDS, SESSION_ONLY_FIELDS
 from rs_stac_ext._catalog import ExtensionName
 from rs_stac_ext.schemas import find_version, is_known, newest
 
@@ -185,21 +186,8 @@ def _upgrade_ownership(document: dict[str, Any], changes: list[Change]) -> None:
 
 # ---------------------------------------------------------------------------------------- cadip
 
-_CADIP_SESSION_ONLY = (
-    "cadip:acquisition_id",
-    "cadip:num_channels",
-    "cadip:station_id",
-    "cadip:station_unit_id",
-    "cadip:antenna_id",
-    "cadip:front_end_id",
-    "cadip:planned_data_start",
-    "cadip:planned_data_stop",
-    "cadip:antenna_status_ok",
-    "cadip:front_end_status_ok",
-    "cadip:downlink_status_ok",
-    "cadip:delivery_push_ok",
-)
-_CADIP_FILE_ONLY = ("cadip:channel", "cadip:block_number", "cadip:final_block")
+_CADIP_SESSION_ONLY = SESSION_ONLY_FIELDS
+_CADIP_FILE_ONLY = FILE_ONLY_FIELDS
 _CADIP_INTEGERS = ("cadip:num_channels", "cadip:channel", "cadip:block_number")
 
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, StrictBool, StrictStr
 
+from rs_stac_ext._cadip_fields import FILE_ONLY_FIELDS, SESSION_ONLY_FIELDS
 from rs_stac_ext.models._common import (
     ExternalId,
     JsonInt,
@@ -45,27 +46,14 @@ __all__ = [
 CADIP_SCHEME = "cadip"
 """The ``externalIds`` scheme under which the CADIP service's UUID is recorded."""
 
-_SESSION_ONLY = (
-    "cadip:acquisition_id",
-    "cadip:num_channels",
-    "cadip:station_id",
-    "cadip:station_unit_id",
-    "cadip:antenna_id",
-    "cadip:front_end_id",
-    "cadip:planned_data_start",
-    "cadip:planned_data_stop",
-    "cadip:antenna_status_ok",
-    "cadip:front_end_status_ok",
-    "cadip:downlink_status_ok",
-    "cadip:delivery_push_ok",
-)
+_SESSION_ONLY = SESSION_ONLY_FIELDS
 STATION_ID_PATTERN = "^[A-Z0-9_]{4}$"
 """The schema's ``cadip:station_id`` pattern."""
 
 STATION_UNIT_ID_PATTERN = "^[0-9]{2}$"
 """The schema's ``cadip:station_unit_id`` pattern."""
 
-DSDB_FILE_FIELDS = ("cadip:channel", "cadip:block_number", "cadip:final_block")
+DSDB_FILE_FIELDS = FILE_ONLY_FIELDS
 """The fields whose presence makes an asset a DSDB file (which must then carry all three)."""
 
 
