@@ -22,6 +22,7 @@ DOCUMENTED = {
     "__version__",
     "check",
     "upgrade",
+    "validate",
 }
 
 
@@ -38,3 +39,11 @@ def test_package_is_typed() -> None:
     from importlib.resources import files
 
     assert files("rs_stac_ext").joinpath("py.typed").is_file()
+
+
+def test_top_level_validate_is_the_validation_api() -> None:
+    document = {"type": "Feature", "stac_version": "1.1.0", "id": "x"}
+    (report,) = rs_stac_ext.validate([document])
+    assert report.id == "x"
+    assert not report.valid
+    assert any(p.path == "" and "geometry" in p.message for p in report.errors)

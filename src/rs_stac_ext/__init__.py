@@ -6,6 +6,10 @@ store), :mod:`rs_stac_ext.problems`, :mod:`rs_stac_ext.migrate`, :mod:`rs_stac_e
 :mod:`rs_stac_ext.download`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from rs_stac_ext._catalog import DocumentKind, ExtensionName, ExtensionVersion
 from rs_stac_ext._version import __version__
 from rs_stac_ext.auxip import AuxipExtension
@@ -16,6 +20,33 @@ from rs_stac_ext.migrate import Change, MigrationWarning, Upgrade, upgrade
 from rs_stac_ext.ownership import OwnershipExtension
 from rs_stac_ext.problems import Problem, check
 from rs_stac_ext.schemas import FormatMode
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from rs_stac_ext.validation import DocumentReport, ValidationOptions
+
+
+def validate(
+    inputs: Iterable[Any], options: ValidationOptions | None = None, *, jobs: int = 1
+) -> Iterator[DocumentReport]:
+    """Validate documents and yield one report each, in input order.
+
+    The same as :func:`rs_stac_ext.validation.validate` (see there for every option); the
+    validator's modules are imported on first use, so importing ``rs_stac_ext`` stays light.
+
+    Args:
+        inputs: Paths, folders, ``-``, http(s) URLs or parsed documents, in any mix.
+        options: How to validate (core schema, rules, format checks, schema sources...).
+        jobs: Worker processes.
+
+    Returns:
+        The reports, one per document.
+    """
+    from rs_stac_ext.validation import validate as _validate
+
+    return _validate(inputs, options, jobs=jobs)
+
 
 __all__ = [
     "AuxipExtension",
@@ -35,6 +66,7 @@ __all__ = [
     "__version__",
     "check",
     "upgrade",
+    "validate",
 ]
 
 # Reprs, tracebacks and docs show ``rs_stac_ext.X``, not the private module path.
