@@ -220,3 +220,28 @@ def test_upstream_documents_declaring_our_extensions_have_no_false_error(tmp_pat
             if v.kind is schemas.DocumentKind.JSON_SCHEMA
         )
         assert (not ours) == expected_valid, (report.source, [p.to_dict() for p in ours])
+
+
+def test_workers_read_their_share_of_an_ndjson_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks cut at line ends keep line numbers, blank lines and broken lines in order."""
+    from rs_stac_ext import validation
+
+    monkeypatch.setattr(validation, "_CHUNK_BYTES", 3000)
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    lines = []
+    for index in range(120):
+        if index % 11 == 5:
+            lines.append("")
+        elif index % 13 == 7:
+            lines.append('{"broken": ')
+        else:
+            lines.append(json.dumps(dict(item, id=f"item-{index}")))
+    stream = tmp_path / "many.ndjson"
+    stream.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    serial = [r.to_dict() for r in validate([stream], options(tmp_path))]
+    parallel = [r.to_dict() for r in validate([stream], options(tmp_path), jobs=2)]
+    assert parallel == serial
+    assert [r["line"] for r in serial] == [i + 1 for i, text in enumerate(lines) if text]
+    assert sum(not r["valid"] for r in serial) == sum(text == '{"broken": ' for text in lines)

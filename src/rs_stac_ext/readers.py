@@ -11,6 +11,7 @@ only fetched from hosts the caller allowed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,7 @@ __all__ = [
     "ReaderSettings",
     "parse_deferred",
     "read_inputs",
+    "read_ndjson_range",
 ]
 
 NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".geojsonl", ".ndgeojson")
@@ -437,6 +439,37 @@ def parse_deferred(record: InputDocument, settings: ReaderSettings) -> list[Inpu
         return [record]
     reader = _Reader(settings)
     return list(reader.expand(reader.parse(record.raw, record.source, record.line)))
+
+
+def read_ndjson_range(
+    path: str, start: int, end: int, first_line: int, settings: ReaderSettings
+) -> Iterator[InputDocument]:
+    """Read the lines of an NDJSON file that start between two byte offsets.
+
+    Worker processes use this to read their own share of a large file.
+
+    Args:
+        path: The NDJSON file.
+        start: Byte offset of the first line to read (the start of a line).
+        end: Byte offset past which no line starts.
+        first_line: The 1-based number of the line at ``start``.
+        settings: Limits; parsing is never deferred here.
+
+    Yields:
+        One record per document, in file order.
+    """
+    reader = _Reader(dataclasses.replace(settings, defer_parsing=False))
+    limit = settings.max_bytes + 1
+    with Path(path).open("rb") as stream:
+        stream.seek(start)
+        number = first_line
+        while stream.tell() < end:
+            line = stream.readline(limit)
+            if not line:
+                return
+            if line.strip():
+                yield from reader.expand(reader.parse(line, path, number))
+            number += 1
 
 
 def read_inputs(

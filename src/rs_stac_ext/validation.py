@@ -21,11 +21,19 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from rs_stac_ext.engine import Engine, SchemaCompiler
 from rs_stac_ext.problems import Problem
-from rs_stac_ext.readers import InputDocument, ReaderSettings, parse_deferred, read_inputs
+from rs_stac_ext.readers import (
+    NDJSON_SUFFIXES,
+    InputDocument,
+    ReaderSettings,
+    parse_deferred,
+    read_inputs,
+    read_ndjson_range,
+)
 from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailableError
 from rs_stac_ext.rules import check_rules
 from rs_stac_ext.schemas import FormatMode
@@ -288,6 +296,72 @@ def _check_batch(batch: list[InputDocument]) -> list[DocumentReport]:
     return [_WORKER.check(parsed) for record in batch for parsed in parse_deferred(record, reader)]
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """A run of whole lines of an NDJSON file, for a worker to read and check itself."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
+
+
+def _ndjson_chunks(path: str, size: int) -> Iterator[_Chunk]:
+    """Cut an NDJSON file into runs of whole lines of about ``size`` bytes."""
+    line = 1
+    start = 0
+    with Path(path).open("rb") as stream:
+        while True:
+            block = stream.read(size)
+            if not block:
+                return
+            if len(block) == size:
+                block += stream.readline()
+            end = start + len(block)
+            yield _Chunk(path, start, end, line)
+            line += block.count(b"\n")
+            start = end
+
+
+def _check_chunk(chunk: _Chunk) -> list[DocumentReport]:
+    assert _WORKER is not None
+    records = read_ndjson_range(
+        chunk.path, chunk.start, chunk.end, chunk.first_line, _WORKER.options.reader
+    )
+    return [_WORKER.check(record) for record in records]
+
+
+def _run_task(task: list[InputDocument] | _Chunk) -> list[DocumentReport]:
+    if isinstance(task, _Chunk):
+        return _check_chunk(task)
+    return _check_batch(task)
+
+
+def _tasks(
+    inputs: Iterable[Any], reader: ReaderSettings, stdin: IO[bytes] | None, batch_size: int
+) -> Iterator[list[InputDocument] | _Chunk]:
+    """Split the work into chunks and batches.
+
+    NDJSON files named directly become chunks that workers read themselves; everything else is
+    read here and sent in batches.
+    """
+    pending: list[Any] = []
+    for item in inputs:
+        path = os.fspath(item) if isinstance(item, str | os.PathLike) else None
+        if path is not None and path.lower().endswith(NDJSON_SUFFIXES) and Path(path).is_file():
+            if pending:
+                yield from _batches(_records(pending, reader, stdin), batch_size)
+                pending = []
+            yield from _ndjson_chunks(path, _CHUNK_BYTES)
+        else:
+            pending.append(item)
+    if pending:
+        yield from _batches(_records(pending, reader, stdin), batch_size)
+
+
+_CHUNK_BYTES = 4 * 2**20
+
+
 def _batches(records: Iterable[InputDocument], size: int) -> Iterator[list[InputDocument]]:
     batch: list[InputDocument] = []
     for record in records:
@@ -344,22 +418,23 @@ def validate(
         for record in _records(inputs, reader, stdin):
             yield validator.check(record)
         return
-    # Workers parse NDJSON lines themselves: sending bytes is cheaper than sending documents.
+    # Workers read NDJSON files named directly themselves, and parse every other NDJSON line:
+    # sending a file offset, or bytes, is cheaper than sending documents.
     reader = dataclasses.replace(reader, defer_parsing=True)
     settings = dataclasses.replace(settings, reader=reader)
-    yield from _validate_parallel(_records(inputs, reader, stdin), settings, jobs, batch_size)
+    yield from _validate_parallel(_tasks(inputs, reader, stdin, batch_size), settings, jobs)
 
 
 def _validate_parallel(
-    records: Iterable[InputDocument], options: ValidationOptions, jobs: int, batch_size: int
+    tasks: Iterable[list[InputDocument] | _Chunk], options: ValidationOptions, jobs: int
 ) -> Iterator[DocumentReport]:
     window = 4 * jobs
     pending: deque[Future[list[DocumentReport]]] = deque()
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(options,)
     ) as pool:
-        for batch in _batches(records, batch_size):
-            pending.append(pool.submit(_check_batch, batch))
+        for task in tasks:
+            pending.append(pool.submit(_run_task, task))
             while len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:
