@@ -1,10 +1,20 @@
 """Exceptions raised by rs-stac-ext.
 
-The hierarchy::
+The hierarchy (each class lives in the module named beside it)::
 
     RsStacExtError
     ├── UnknownIdentifierError   (also a LookupError)
-    └── SchemaUnavailableError   (also a LookupError; in rs_stac_ext.resolver)
+    ├── SchemaUnavailableError   (also a LookupError; rs_stac_ext.resolver)
+    ├── HttpRefusedError         (a URL not allowed, or a failed download; rs_stac_ext._http)
+    ├── MappingError             (also a ValueError; rs_stac_ext.stations.mapping)
+    ├── RegistryError            (also a ValueError; rs_stac_ext.stations.registry)
+    ├── UnknownStation           (also a LookupError; rs_stac_ext.stations.registry)
+    ├── SecretUnavailable        (also a LookupError; rs_stac_ext.stations.registry)
+    ├── StationApiError          (rs_stac_ext.stations.query and .client)
+    │   ├── InvalidQuery ── UnsupportedQuery
+    │   └── StationUnavailable ── StationRequestError ── StationAuthError
+    ├── ConfigError              (rs_stac_ext.server.config)
+    └── CatalogError             (rs_stac_ext.server.catalog)
 """
 
 from __future__ import annotations
