@@ -1,4 +1,4 @@
-"""The pystac hooks shared by our three schema extensions.
+"""The pystac machinery shared by our three schema extensions: declarations and hooks.
 
 pystac calls a registered hook's ``migrate`` on every document it reads. Ours recognise every
 published identifier and alias explicitly (pystac's default matches a URL prefix, which the
@@ -8,24 +8,125 @@ published identifier and alias explicitly (pystac's default matches a URL prefix
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
+import pystac
 from pystac.extensions.hooks import ExtensionHooks
 from pystac.serialization.identify import STACJSONDescription, STACVersionID
 
 from rs_stac_ext._catalog import VERSIONS, ExtensionName
 
-__all__ = ["UpgradingHooks", "spellings"]
+__all__ = ["DeclaredByAnySpelling", "Spellings", "UpgradingHooks"]
 
 
-def spellings(extension: ExtensionName) -> frozenset[str]:
-    """Return every identifier and alias ever published for an extension."""
-    return frozenset(
-        spelling
-        for entry in VERSIONS
-        if entry.extension is extension
-        for spelling in (entry.identifier, *entry.aliases)
-    )
+@dataclass(frozen=True)
+class Spellings:
+    """Every way an extension has been named in ``stac_extensions``.
+
+    Attributes:
+        newest: Identifier of the newest version, the one our classes write.
+        published: Every published canonical identifier, oldest first.
+        aliases: Other spellings of published identifiers (the other host); recognised, never
+            written.
+    """
+
+    newest: str
+    published: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, extension: ExtensionName) -> Spellings:
+        """Read an extension's spellings from the version table."""
+        entries = sorted(
+            (entry for entry in VERSIONS if entry.extension is extension),
+            key=lambda entry: entry.version_tuple,
+        )
+        return cls(
+            newest=entries[-1].identifier,
+            published=tuple(entry.identifier for entry in entries),
+            aliases=tuple(alias for entry in entries for alias in entry.aliases),
+        )
+
+    @cached_property
+    def every(self) -> frozenset[str]:
+        """Canonical identifiers and aliases together."""
+        return frozenset((*self.published, *self.aliases))
+
+    def is_ours(self, uri: object) -> bool:
+        """Tell whether a ``stac_extensions`` entry names the extension.
+
+        Same leniency as the schema store's lookup: surrounding blanks and a trailing ``#``.
+        """
+        return isinstance(uri, str) and uri.strip().removesuffix("#") in self.every
+
+    def declare_newest(self, listed: list[str] | None) -> list[str]:
+        """Return ``listed`` with our first spelling replaced by the newest and the rest dropped."""
+        declared: list[str] = []
+        for uri in listed or []:
+            if not self.is_ours(uri):
+                declared.append(uri)
+            elif self.newest not in declared:
+                declared.append(self.newest)
+        if self.newest not in declared:
+            declared.append(self.newest)
+        return declared
+
+
+class DeclaredByAnySpelling:
+    """Declaration handling for our pystac extension classes, by explicit spellings.
+
+    Unlike pystac's default (a URL-prefix match that a host change defeats), every published
+    identifier and every alias is recognised explicitly. Subclasses set ``spellings``.
+    """
+
+    spellings: ClassVar[Spellings]
+
+    @classmethod
+    def get_schema_uri(cls) -> str:
+        """Return the newest identifier, the one these classes write."""
+        return cls.spellings.newest
+
+    @classmethod
+    def get_schema_uris(cls) -> list[str]:
+        """Return every published canonical identifier, oldest first."""
+        return list(cls.spellings.published)
+
+    @classmethod
+    def has_extension(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> bool:
+        """Tell whether an object declares any published version or alias of the extension.
+
+        Args:
+            obj: The Item, Collection or Catalog to look at.
+
+        Returns:
+            True when ``stac_extensions`` lists one of our spellings.
+        """
+        listed = obj.stac_extensions
+        return listed is not None and any(map(cls.spellings.is_ours, listed))
+
+    @classmethod
+    def add_to(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
+        """Declare the newest version, replacing any older spelling of ours in place.
+
+        Only the declaration changes; fields are not migrated (documents read with
+        ``from_dict`` are already migrated by the extension's hooks).
+
+        Args:
+            obj: The object to change.
+        """
+        obj.stac_extensions = cls.spellings.declare_newest(obj.stac_extensions)
+
+    @classmethod
+    def remove_from(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
+        """Remove every spelling of the extension from ``stac_extensions``.
+
+        Args:
+            obj: The object to change.
+        """
+        if obj.stac_extensions is not None:
+            obj.stac_extensions = [u for u in obj.stac_extensions if not cls.spellings.is_ours(u)]
 
 
 class UpgradingHooks(ExtensionHooks):
@@ -38,7 +139,7 @@ class UpgradingHooks(ExtensionHooks):
     extension: ClassVar[ExtensionName]
 
     def _is_ours(self, uri: object) -> bool:
-        return isinstance(uri, str) and uri.strip().removesuffix("#") in spellings(self.extension)
+        return Spellings.of(self.extension).is_ours(uri)
 
     def has_extension(self, obj: dict[str, Any]) -> bool:
         """Tell whether a document declares any published version or alias of the extension.

@@ -23,8 +23,9 @@ import pystac
 from pystac.extensions.base import ExtensionManagementMixin, PropertiesExtension
 from pystac.extensions.hooks import ExtensionHooks
 
-from rs_stac_ext._catalog import VERSIONS, ExtensionName
-from rs_stac_ext._hooks import UpgradingHooks
+from rs_stac_ext._catalog import ExtensionName
+from rs_stac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
+from rs_stac_ext.schemas import find_version
 
 __all__ = [
     "ALIASES",
@@ -38,32 +39,23 @@ __all__ = [
     "ItemAuxipExtension",
 ]
 
-_VERSIONS = sorted(
-    (entry for entry in VERSIONS if entry.extension is ExtensionName.AUXIP),
-    key=lambda entry: entry.version_tuple,
-)
+_SPELLINGS = Spellings.of(ExtensionName.AUXIP)
 
-SCHEMA_URI: str = _VERSIONS[-1].identifier
+SCHEMA_URI: str = _SPELLINGS.newest
 """Identifier of the newest version, the one these classes write."""
 
-SCHEMA_URIS: tuple[str, ...] = tuple(entry.identifier for entry in _VERSIONS)
+SCHEMA_URIS: tuple[str, ...] = _SPELLINGS.published
 """Every published canonical identifier, oldest first."""
 
-ALIASES: tuple[str, ...] = tuple(alias for entry in _VERSIONS for alias in entry.aliases)
+ALIASES: tuple[str, ...] = _SPELLINGS.aliases
 """Other spellings of published identifiers (the other host); recognised, never written."""
 
 PREFIX: str = "auxip:"
 AUXIP_ID_PROP: str = PREFIX + "id"
 
-_SPELLINGS = frozenset((*SCHEMA_URIS, *ALIASES))
 
 #: The objects the AUXIP extension can extend: Items only since v2.0.0.
 T = TypeVar("T", bound=pystac.Item)
-
-
-def _is_ours(uri: object) -> bool:
-    # Same leniency as the schema store's lookup: surrounding blanks and a trailing `#`.
-    return isinstance(uri, str) and uri.strip().removesuffix("#") in _SPELLINGS
 
 
 def _type_error_message(obj: object) -> str:
@@ -76,25 +68,14 @@ def _type_error_message(obj: object) -> str:
         if isinstance(obj, kind):
             return (
                 f"AuxipExtension does not apply to type '{type(obj).__name__}': auxip "
-                f"{_VERSIONS[-1].version} keeps {AUXIP_ID_PROP} in Item properties only, "
-                f"{place} carry no auxip field"
+                f"{find_version(SCHEMA_URI).version} keeps {AUXIP_ID_PROP} in Item properties "
+                f"only, {place} carry no auxip field"
             )
     return f"AuxipExtension does not apply to type '{type(obj).__name__}'; use a pystac.Item"
 
 
-def _declare_newest(listed: list[str] | None) -> list[str]:
-    declared: list[str] = []
-    for uri in listed or []:
-        if not _is_ours(uri):
-            declared.append(uri)
-        elif SCHEMA_URI not in declared:
-            declared.append(SCHEMA_URI)
-    if SCHEMA_URI not in declared:
-        declared.append(SCHEMA_URI)
-    return declared
-
-
 class AuxipExtension(
+    DeclaredByAnySpelling,
     Generic[T],
     PropertiesExtension,
     ExtensionManagementMixin[pystac.Item | pystac.Collection],
@@ -127,52 +108,7 @@ class AuxipExtension(
     def auxip_id(self, v: str | None) -> None:
         self._set_property(AUXIP_ID_PROP, v)
 
-    @classmethod
-    def get_schema_uri(cls) -> str:
-        """Return the newest identifier, the one these classes write."""
-        return SCHEMA_URI
-
-    @classmethod
-    def get_schema_uris(cls) -> list[str]:
-        """Return every published canonical identifier, oldest first."""
-        return list(SCHEMA_URIS)
-
-    @classmethod
-    def has_extension(cls, obj: pystac.Item | pystac.Collection) -> bool:
-        """Tell whether an object declares any published version or alias of the extension.
-
-        Unlike pystac's default (a URL-prefix match that a host change defeats), every
-        published identifier and every alias is recognised explicitly.
-
-        Args:
-            obj: The Item or Collection to look at.
-
-        Returns:
-            True when ``stac_extensions`` lists one of our spellings.
-        """
-        return obj.stac_extensions is not None and any(map(_is_ours, obj.stac_extensions))
-
-    @classmethod
-    def add_to(cls, obj: pystac.Item | pystac.Collection) -> None:
-        """Declare the newest version, replacing any older spelling of ours in place.
-
-        Only the declaration changes; fields are not migrated (documents read with
-        ``from_dict`` are already migrated by :data:`AUXIP_EXTENSION_HOOKS`).
-
-        Args:
-            obj: The Item or Collection to change.
-        """
-        obj.stac_extensions = _declare_newest(obj.stac_extensions)
-
-    @classmethod
-    def remove_from(cls, obj: pystac.Item | pystac.Collection) -> None:
-        """Remove every spelling of the extension from ``stac_extensions``.
-
-        Args:
-            obj: The Item or Collection to change.
-        """
-        if obj.stac_extensions is not None:
-            obj.stac_extensions = [uri for uri in obj.stac_extensions if not _is_ours(uri)]
+    spellings = _SPELLINGS
 
     @classmethod
     def ext(cls, obj: T, add_if_missing: bool = False) -> AuxipExtension[T]:
@@ -228,7 +164,7 @@ class AuxipExtensionHooks(UpgradingHooks):
 
     extension = ExtensionName.AUXIP
     schema_uri: str = SCHEMA_URI
-    prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
+    prev_extension_ids: set[str] = set(_SPELLINGS.every - {SCHEMA_URI})  # noqa: RUF012
     stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
         pystac.STACObjectType.ITEM,
         pystac.STACObjectType.COLLECTION,

@@ -39,8 +39,8 @@ from pystac.extensions.hooks import ExtensionHooks
 from pystac.summaries import RangeSummary
 from pystac.utils import datetime_to_str, map_opt, str_to_datetime
 
-from rs_stac_ext._catalog import VERSIONS, ExtensionName
-from rs_stac_ext._hooks import UpgradingHooks
+from rs_stac_ext._catalog import ExtensionName
+from rs_stac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
 
 __all__ = [
     "ACQUISITION_ID_PROP",
@@ -77,18 +77,15 @@ __all__ = [
     "is_dsdb_file",
 ]
 
-_VERSIONS = sorted(
-    (entry for entry in VERSIONS if entry.extension is ExtensionName.CADIP),
-    key=lambda entry: entry.version_tuple,
-)
+_SPELLINGS = Spellings.of(ExtensionName.CADIP)
 
-SCHEMA_URI: str = _VERSIONS[-1].identifier
+SCHEMA_URI: str = _SPELLINGS.newest
 """Identifier of the newest version, the one these classes write."""
 
-SCHEMA_URIS: tuple[str, ...] = tuple(entry.identifier for entry in _VERSIONS)
+SCHEMA_URIS: tuple[str, ...] = _SPELLINGS.published
 """Every published canonical identifier, oldest first."""
 
-ALIASES: tuple[str, ...] = tuple(alias for entry in _VERSIONS for alias in entry.aliases)
+ALIASES: tuple[str, ...] = _SPELLINGS.aliases
 """Other spellings of published identifiers (the other host); recognised, never written."""
 
 PREFIX: str = "cadip:"
@@ -117,7 +114,6 @@ BLOCK_NUMBER_PROP: str = PREFIX + "block_number"
 FINAL_BLOCK_PROP: str = PREFIX + "final_block"
 _DSDB_FILE_PROPS = (CHANNEL_PROP, BLOCK_NUMBER_PROP, FINAL_BLOCK_PROP)
 
-_SPELLINGS = frozenset((*SCHEMA_URIS, *ALIASES))
 _EXTERNAL_IDS_PREFIX = "https://stac-extensions.github.io/external-ids/"
 
 #: The objects the CADIP extension can extend.
@@ -133,25 +129,8 @@ class ExternalId(TypedDict):
     value: str
 
 
-def _is_ours(uri: object) -> bool:
-    # Same leniency as the schema store's lookup: surrounding blanks and a trailing `#`.
-    return isinstance(uri, str) and uri.strip().removesuffix("#") in _SPELLINGS
-
-
 def _is_cadip_entry(entry: object) -> bool:
     return isinstance(entry, dict) and entry.get("scheme") == CADIP_SCHEME
-
-
-def _declare_newest(listed: list[str] | None) -> list[str]:
-    declared: list[str] = []
-    for uri in listed or []:
-        if not _is_ours(uri):
-            declared.append(uri)
-        elif SCHEMA_URI not in declared:
-            declared.append(SCHEMA_URI)
-    if SCHEMA_URI not in declared:
-        declared.append(SCHEMA_URI)
-    return declared
 
 
 def is_dsdb_file(asset: pystac.Asset | pystac.ItemAssetDefinition | Mapping[str, Any]) -> bool:
@@ -178,6 +157,7 @@ def is_dsdb_file(asset: pystac.Asset | pystac.ItemAssetDefinition | Mapping[str,
 
 
 class CadipExtension(
+    DeclaredByAnySpelling,
     Generic[T],
     PropertiesExtension,
     ExtensionManagementMixin[pystac.Item | pystac.Collection],
@@ -235,33 +215,10 @@ class CadipExtension(
     def retransfer(self, v: bool | None) -> None:
         self._set_property(RETRANSFER_PROP, v)
 
-    @classmethod
-    def get_schema_uri(cls) -> str:
-        """Return the newest identifier, the one these classes write."""
-        return SCHEMA_URI
+    spellings = _SPELLINGS
 
     @classmethod
-    def get_schema_uris(cls) -> list[str]:
-        """Return every published canonical identifier, oldest first."""
-        return list(SCHEMA_URIS)
-
-    @classmethod
-    def has_extension(cls, obj: pystac.Item | pystac.Collection) -> bool:
-        """Tell whether an object declares any published version or alias of the extension.
-
-        Unlike pystac's default (a URL-prefix match that a host change defeats), every
-        published identifier and every alias is recognised explicitly.
-
-        Args:
-            obj: The Item or Collection to look at.
-
-        Returns:
-            True when ``stac_extensions`` lists one of our spellings.
-        """
-        return obj.stac_extensions is not None and any(map(_is_ours, obj.stac_extensions))
-
-    @classmethod
-    def add_to(cls, obj: pystac.Item | pystac.Collection) -> None:
+    def add_to(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
         """Declare the newest version, replacing any older spelling of ours in place.
 
         On an Item, the external-ids extension (which holds :attr:`cadip_id` and which v2.0.0
@@ -272,24 +229,14 @@ class CadipExtension(
         Args:
             obj: The Item or Collection to change.
         """
-        declared = _declare_newest(obj.stac_extensions)
+        super().add_to(obj)
+        declared = obj.stac_extensions
         if isinstance(obj, pystac.Item) and not any(
             uri.startswith(_EXTERNAL_IDS_PREFIX) for uri in declared
         ):
             from rs_stac_ext.migrate import EXTERNAL_IDS_SCHEMA_URI
 
             declared.append(EXTERNAL_IDS_SCHEMA_URI)
-        obj.stac_extensions = declared
-
-    @classmethod
-    def remove_from(cls, obj: pystac.Item | pystac.Collection) -> None:
-        """Remove every spelling of the extension from ``stac_extensions``.
-
-        Args:
-            obj: The Item or Collection to change.
-        """
-        if obj.stac_extensions is not None:
-            obj.stac_extensions = [uri for uri in obj.stac_extensions if not _is_ours(uri)]
 
     @overload
     @classmethod
@@ -831,7 +778,7 @@ class CadipExtensionHooks(UpgradingHooks):
 
     extension = ExtensionName.CADIP
     schema_uri: str = SCHEMA_URI
-    prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
+    prev_extension_ids: set[str] = set(_SPELLINGS.every - {SCHEMA_URI})  # noqa: RUF012
     stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
         pystac.STACObjectType.ITEM,
         pystac.STACObjectType.COLLECTION,

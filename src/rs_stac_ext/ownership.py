@@ -28,8 +28,8 @@ from pystac.extensions.base import (
 )
 from pystac.extensions.hooks import ExtensionHooks
 
-from rs_stac_ext._catalog import VERSIONS, ExtensionName
-from rs_stac_ext._hooks import UpgradingHooks
+from rs_stac_ext._catalog import ExtensionName
+from rs_stac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
 
 __all__ = [
     "ALIASES",
@@ -46,18 +46,15 @@ __all__ = [
     "SummariesOwnershipExtension",
 ]
 
-_VERSIONS = sorted(
-    (entry for entry in VERSIONS if entry.extension is ExtensionName.OWNERSHIP),
-    key=lambda entry: entry.version_tuple,
-)
+_SPELLINGS = Spellings.of(ExtensionName.OWNERSHIP)
 
-SCHEMA_URI: str = _VERSIONS[-1].identifier
+SCHEMA_URI: str = _SPELLINGS.newest
 """Identifier of the newest version, the one these classes write."""
 
-SCHEMA_URIS: tuple[str, ...] = tuple(entry.identifier for entry in _VERSIONS)
+SCHEMA_URIS: tuple[str, ...] = _SPELLINGS.published
 """Every published canonical identifier, oldest first."""
 
-ALIASES: tuple[str, ...] = tuple(alias for entry in _VERSIONS for alias in entry.aliases)
+ALIASES: tuple[str, ...] = _SPELLINGS.aliases
 """Other spellings of published identifiers (the other host, an unreleased address);
 recognised, never written."""
 
@@ -66,30 +63,13 @@ PREFIX: str = ""
 
 OWNER_PROP: str = PREFIX + "owner"
 
-_SPELLINGS = frozenset((*SCHEMA_URIS, *ALIASES))
 
 #: The objects the ownership extension can extend.
 T = TypeVar("T", pystac.Item, pystac.Collection, pystac.Catalog)
 
 
-def _is_ours(uri: object) -> bool:
-    # Same leniency as the schema store's lookup: surrounding blanks and a trailing `#`.
-    return isinstance(uri, str) and uri.strip().removesuffix("#") in _SPELLINGS
-
-
-def _declare_newest(listed: list[str] | None) -> list[str]:
-    declared: list[str] = []
-    for uri in listed or []:
-        if not _is_ours(uri):
-            declared.append(uri)
-        elif SCHEMA_URI not in declared:
-            declared.append(SCHEMA_URI)
-    if SCHEMA_URI not in declared:
-        declared.append(SCHEMA_URI)
-    return declared
-
-
 class OwnershipExtension(
+    DeclaredByAnySpelling,
     Generic[T],
     PropertiesExtension,
     ExtensionManagementMixin[pystac.Item | pystac.Collection | pystac.Catalog],
@@ -122,49 +102,7 @@ class OwnershipExtension(
     def owner(self, v: str | None) -> None:
         self._set_property(OWNER_PROP, v)
 
-    @classmethod
-    def get_schema_uri(cls) -> str:
-        """Return the newest identifier, the one these classes write."""
-        return SCHEMA_URI
-
-    @classmethod
-    def get_schema_uris(cls) -> list[str]:
-        """Return every published canonical identifier, oldest first."""
-        return list(SCHEMA_URIS)
-
-    @classmethod
-    def has_extension(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> bool:
-        """Tell whether an object declares any published version or alias of the extension.
-
-        Unlike pystac's default (a URL-prefix match that a host change defeats), every
-        published identifier and every alias is recognised explicitly.
-
-        Args:
-            obj: The Item, Collection or Catalog to look at.
-
-        Returns:
-            True when ``stac_extensions`` lists one of our spellings.
-        """
-        return obj.stac_extensions is not None and any(map(_is_ours, obj.stac_extensions))
-
-    @classmethod
-    def add_to(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
-        """Declare the newest version, replacing any older spelling of ours in place.
-
-        Args:
-            obj: The Item, Collection or Catalog to change.
-        """
-        obj.stac_extensions = _declare_newest(obj.stac_extensions)
-
-    @classmethod
-    def remove_from(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
-        """Remove every spelling of the extension from ``stac_extensions``.
-
-        Args:
-            obj: The Item, Collection or Catalog to change.
-        """
-        if obj.stac_extensions is not None:
-            obj.stac_extensions = [uri for uri in obj.stac_extensions if not _is_ours(uri)]
+    spellings = _SPELLINGS
 
     @classmethod
     def ext(cls, obj: T, add_if_missing: bool = False) -> OwnershipExtension[T]:
@@ -312,7 +250,7 @@ class OwnershipExtensionHooks(UpgradingHooks):
 
     extension = ExtensionName.OWNERSHIP
     schema_uri: str = SCHEMA_URI
-    prev_extension_ids: set[str] = set(_SPELLINGS - {SCHEMA_URI})  # noqa: RUF012
+    prev_extension_ids: set[str] = set(_SPELLINGS.every - {SCHEMA_URI})  # noqa: RUF012
     stac_object_types: set[pystac.STACObjectType] = {  # noqa: RUF012
         pystac.STACObjectType.ITEM,
         pystac.STACObjectType.COLLECTION,
