@@ -37,6 +37,7 @@ from referencing.jsonschema import DRAFT7
 
 from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT, convert
 from rs_stac_ext.problems import Problem, collect, from_errors
+from rs_stac_ext.resolver import schema_references
 from rs_stac_ext.schemas import FormatMode, format_checker
 
 jsonschema_rs: Any
@@ -286,7 +287,7 @@ class SchemaCompiler:
                 if current == uri:
                     raise
                 continue
-            pending.extend(_absolute_refs(contents[current], current))
+            pending.extend(schema_references(contents[current], current))
         return contents
 
     def _registry(self, contents: Mapping[str, Mapping[str, Any]]) -> referencing.Registry[Any]:
@@ -400,20 +401,3 @@ def _resolve_with_metaschemas(source: SchemaSource, uri: str) -> Mapping[str, An
                 continue
             return contents
         raise unavailable
-
-
-def _absolute_refs(schema: Any, base: str) -> Iterable[str]:
-    from urllib.parse import urldefrag, urljoin
-
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#"):
-                target, _ = urldefrag(urljoin(base, ref))
-                if target:
-                    yield target
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)

@@ -75,6 +75,7 @@ __all__ = [
     "SchemaResolver",
     "SchemaUnavailableError",
     "default_cache_dir",
+    "schema_references",
 ]
 
 Origin = Literal["packaged", "pystac", "mirror", "cache", "network"]
@@ -258,7 +259,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _references(contents: Mapping[str, Any], base: str) -> list[str]:
+def schema_references(contents: Mapping[str, Any], base: str) -> list[str]:
     """Every non-local ``$ref`` of a schema, made absolute against ``base``, without fragment."""
     found: dict[str, None] = {}
     stack: list[Any] = [contents]
@@ -727,7 +728,7 @@ class SchemaResolver:
                 yield uri, exc
                 continue
             yield uri, found
-            for reference in _references(found.contents, found.uri):
+            for reference in schema_references(found.contents, found.uri):
                 if reference not in seen and not _is_metaschema(reference):
                     queue.append(reference)
 

@@ -158,6 +158,13 @@ def _time(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
+def _reversed(properties: dict[str, Any], first: str, last: str) -> bool:
+    """Tell whether two readable timestamps are in the wrong order."""
+    start = _time(properties.get(first))
+    end = _time(properties.get(last))
+    return start is not None and end is not None and start > end
+
+
 def _integer(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -185,9 +192,7 @@ def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
     properties = document.get("properties")
     if document.get("type") != "Feature" or not isinstance(properties, dict):
         return
-    start = _time(properties.get("cadip:planned_data_start"))
-    stop = _time(properties.get("cadip:planned_data_stop"))
-    if start is not None and stop is not None and start > stop:
+    if _reversed(properties, "cadip:planned_data_start", "cadip:planned_data_stop"):
         yield _problem(
             "cadip/planned-window",
             schema,
@@ -309,9 +314,7 @@ def _datetime_range(document: dict[str, Any]) -> Iterator[Problem]:
     properties = document.get("properties")
     if document.get("type") != "Feature" or not isinstance(properties, dict):
         return
-    start = _time(properties.get("start_datetime"))
-    end = _time(properties.get("end_datetime"))
-    if start is not None and end is not None and start > end:
+    if _reversed(properties, "start_datetime", "end_datetime"):
         yield _problem(
             "stac/datetime-range",
             "https://schemas.stacspec.org",
