@@ -7,19 +7,19 @@ followed only to the same allowed host; bodies larger than the limit are cut off
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
-import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rs_stac_ext._version import __version__
 from rs_stac_ext.errors import RsStacExtError
+
+if TYPE_CHECKING:
+    import urllib.request
 
 __all__ = ["AllowList", "HttpRefusedError", "download"]
 
@@ -123,31 +123,38 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = _MAX_REDIRECTS
+@cache
+def _same_host_redirects() -> type[urllib.request.HTTPRedirectHandler]:
+    """Return the redirect handler class (urllib is imported on the first download only)."""
+    import urllib.request
 
-    def __init__(self, allowed: AllowList, url: str) -> None:
-        super().__init__()
-        self._allowed = allowed
-        self._url = url
-        self._host = urlsplit(url).hostname
+    class SameHostRedirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = _MAX_REDIRECTS
 
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        target = urlsplit(newurl)
-        if target.hostname != self._host or self._allowed.refusal(newurl) is not None:
-            fp.close()
-            raise HttpRefusedError(
-                self._url, f"redirect to {newurl} refused (only the same allowed host)"
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def __init__(self, allowed: AllowList, url: str) -> None:
+            super().__init__()
+            self._allowed = allowed
+            self._url = url
+            self._host = urlsplit(url).hostname
+
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: Any,
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            target = urlsplit(newurl)
+            if target.hostname != self._host or self._allowed.refusal(newurl) is not None:
+                fp.close()
+                raise HttpRefusedError(
+                    self._url, f"redirect to {newurl} refused (only the same allowed host)"
+                )
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return SameHostRedirects
 
 
 def download(
@@ -173,6 +180,11 @@ def download(
     Raises:
         HttpRefusedError: Host not allowed, HTTP error, time-out, or body too large.
     """
+    import http.client
+    import ssl
+    import urllib.error
+    import urllib.request
+
     refusal = allowed.refusal(url)
     if refusal is not None:
         raise HttpRefusedError(url, refusal)
@@ -182,7 +194,7 @@ def download(
         urllib.request.ProxyHandler({} if _is_loopback(host) else None),
         urllib.request.HTTPHandler(),
         urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-        _SameHostRedirects(allowed, url),
+        _same_host_redirects()(allowed, url),  # type: ignore[call-arg]
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
     ]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["PYTHON_PATTERN_FORMAT", "convert"]
 
@@ -73,6 +74,8 @@ def _make(
     context: Iterable[ValidationError] = (),
     message: str | None = None,
 ) -> ValidationError:
+    from jsonschema.exceptions import ValidationError
+
     return ValidationError(
         message or f"{keyword} failed",
         validator=keyword,

@@ -27,18 +27,21 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import jsonschema
-import referencing
-import referencing.exceptions
-from jsonschema.protocols import Validator
-from referencing.jsonschema import DRAFT7
-
-from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT, convert
-from rs_stac_ext.problems import Problem, collect, from_errors
+from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT
+from rs_stac_ext.problems import Problem
 from rs_stac_ext.resolver import schema_references
-from rs_stac_ext.schemas import FormatMode, format_checker
+from rs_stac_ext.schemas import (
+    ALL_ASSERTED_FORMATS,
+    DRAFT7_ASSERTED_FORMATS,
+    FormatMode,
+    format_checker,
+)
+
+if TYPE_CHECKING:
+    import referencing
+    from jsonschema.protocols import Validator
 
 jsonschema_rs: Any
 try:  # jsonschema-rs is optional: without it everything runs on python-jsonschema.
@@ -170,19 +173,17 @@ def _python_search(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.search(value) is not None
 
 
-def _conforms(checker: jsonschema.FormatChecker, name: str, value: str) -> bool:
-    return bool(checker.conforms(value, name))
+def _conforms(mode: FormatMode, name: str, value: str) -> bool:
+    # python-jsonschema is imported only when a value misses the fast subset pattern.
+    checker = format_checker(mode)
+    return checker is None or bool(checker.conforms(value, name))
 
 
-def _accept(value: str) -> bool:
-    return True
-
-
-def _format_functions(
-    checker: jsonschema.FormatChecker, names: Iterable[str]
-) -> dict[str, Callable[[str], bool]]:
-    known = set(checker.checkers)
-    return {name: partial(_conforms, checker, name) if name in known else _accept for name in names}
+def _asserted_formats(mode: FormatMode) -> frozenset[str]:
+    """Return the format names a mode asserts (the same for both engines)."""
+    if mode is FormatMode.NONE:
+        return frozenset()
+    return ALL_ASSERTED_FORMATS if mode is FormatMode.ALL else DRAFT7_ASSERTED_FORMATS
 
 
 def _format_names(schema: Any) -> set[str]:
@@ -206,16 +207,24 @@ class CompiledSchema:
 
     Attributes:
         uris: The schemas checked, in order.
-        reference: One python-jsonschema validator per URI, for verdicts and problems.
         fast: A jsonschema-rs validator for all of them at once, or ``None``.
         fast_refusal: Why jsonschema-rs is not used, when it is not.
+        originals: Every schema reachable from ``uris``, by URI, as published.
     """
 
     uris: tuple[str, ...]
-    reference: dict[str, Validator]
+    build_reference: Callable[[str], Validator] = field(repr=False)
     fast: Any = None
     fast_refusal: str | None = None
     originals: Mapping[str, Any] = field(default_factory=dict)
+    _reference: dict[str, Validator] | None = field(default=None, repr=False)
+
+    @property
+    def reference(self) -> dict[str, Validator]:
+        """One python-jsonschema validator per URI, built when first needed."""
+        if self._reference is None:
+            self._reference = {uri: self.build_reference(uri) for uri in self.uris}
+        return self._reference
 
     def is_valid(self, document: Any) -> bool:
         """Return the reference verdict (asking jsonschema-rs first when it may answer)."""
@@ -235,12 +244,17 @@ class CompiledSchema:
             found = self._fast_problems(document)
             if found:
                 return found
+        from rs_stac_ext.problems import collect
+
         found = []
         for uri, validator in self.reference.items():
             found.extend(collect(validator, document, uri))
         return found
 
     def _fast_problems(self, document: Any) -> list[Problem] | None:
+        from rs_stac_ext._rs_errors import convert
+        from rs_stac_ext.problems import from_errors
+
         by_schema: dict[int, list[Any]] = {}
         for error in self.fast.iter_errors(document):
             path = list(error.evaluation_path)
@@ -271,10 +285,24 @@ class SchemaCompiler:
     engine: Engine = Engine.AUTO
     _compiled: dict[tuple[str, ...], CompiledSchema] = field(default_factory=dict)
     _reference: dict[str, Validator] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reachable_cache: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def _reachable(self, uri: str) -> dict[str, dict[str, Any]]:
-        """Return a schema and every schema reachable from it through ``$ref``, by URI."""
+    def reachable(self, uri: str) -> dict[str, dict[str, Any]]:
+        """Return a schema and every schema reachable from it through ``$ref``, by URI.
+
+        Referenced schemas that cannot be had are left out (the engines report them when a
+        document needs them); the schema itself must be had.
+
+        Raises:
+            LookupError: The schema itself cannot be had.
+        """
+        with self._lock:
+            if uri not in self._reachable_cache:
+                self._reachable_cache[uri] = self._crawl(uri)
+            return self._reachable_cache[uri]
+
+    def _crawl(self, uri: str) -> dict[str, dict[str, Any]]:
         contents: dict[str, dict[str, Any]] = {}
         pending = [uri]
         while pending:
@@ -291,6 +319,10 @@ class SchemaCompiler:
         return contents
 
     def _registry(self, contents: Mapping[str, Mapping[str, Any]]) -> referencing.Registry[Any]:
+        import referencing
+        import referencing.exceptions
+        from referencing.jsonschema import DRAFT7
+
         def retrieve(uri: str) -> referencing.Resource[Any]:
             try:
                 found = self.source.resolve_contents(uri)
@@ -312,8 +344,10 @@ class SchemaCompiler:
         Raises:
             LookupError: The schema cannot be had.
         """
+        import jsonschema
+
         if uri not in self._reference:
-            reachable = self._reachable(uri)
+            reachable = self.reachable(uri)
             contents = reachable[uri]
             cls = jsonschema.validators.validator_for(contents, default=jsonschema.Draft7Validator)
             validator: Validator = cls(
@@ -323,6 +357,10 @@ class SchemaCompiler:
             )
             self._reference[uri] = validator
         return self._reference[uri]
+
+    def _locked_reference_validator(self, uri: str) -> Validator:
+        with self._lock:
+            return self.reference_validator(uri)
 
     def compile(self, uris: Iterable[str]) -> CompiledSchema:
         """Return the compiled form of a set of schemas, built once.
@@ -339,12 +377,13 @@ class SchemaCompiler:
         key = tuple(uris)
         with self._lock:
             if key not in self._compiled:
-                reference = {uri: self.reference_validator(uri) for uri in key}
-                fast, refusal = self._fast(key)
                 originals: dict[str, Any] = {}
                 for uri in key:
-                    originals.update(self._reachable(uri))
-                self._compiled[key] = CompiledSchema(key, reference, fast, refusal, originals)
+                    originals.update(self.reachable(uri))
+                fast, refusal = self._fast(key)
+                self._compiled[key] = CompiledSchema(
+                    key, self._locked_reference_validator, fast, refusal, originals
+                )
             return self._compiled[key]
 
     def _fast(self, uris: tuple[str, ...]) -> tuple[Any, str | None]:
@@ -357,9 +396,8 @@ class SchemaCompiler:
         # Every schema reachable through $refs, to vet all their patterns and formats.
         contents: dict[str, Any] = {}
         for uri in uris:
-            contents.update(self._reachable(uri))
-        checker = format_checker(self.formats)
-        asserted = frozenset(checker.checkers) if checker is not None else frozenset()
+            contents.update(self.reachable(uri))
+        asserted = _asserted_formats(FormatMode(self.formats))
         python_patterns: dict[str, str] = {}
         try:
             resources = [
@@ -369,9 +407,9 @@ class SchemaCompiler:
         except ValueError as exc:
             return None, f"{exc} is read differently by the two regex engines"
         names = set().union(*(_format_names(schema) for schema in contents.values()))
-        functions: dict[str, Callable[[str], bool]] = {}
-        if checker is not None:
-            functions.update(_format_functions(checker, names & asserted))
+        functions: dict[str, Callable[[str], bool]] = {
+            name: partial(_conforms, FormatMode(self.formats), name) for name in names & asserted
+        }
         for name, pattern in python_patterns.items():
             functions[name] = partial(_python_search, re.compile(pattern))
         options: dict[str, Any] = {"validate_formats": bool(functions)}

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +44,7 @@ from rs_stac_ext._catalog import ExtensionName
 from rs_stac_ext.problems import Problem, pointer
 from rs_stac_ext.schemas import declared_versions
 
-__all__ = ["RULES", "Rule", "check_rules"]
+__all__ = ["RULES", "Rule", "RuleSet", "check_rules"]
 
 
 @dataclass(frozen=True)
@@ -324,11 +324,9 @@ def _datetime_range(document: dict[str, Any]) -> Iterator[Problem]:
         )
 
 
-def _undeclared_prefixes(document: dict[str, Any]) -> Iterator[Problem]:
-    listed = document.get("stac_extensions")
-    declared = (
-        tuple(item for item in listed if isinstance(item, str)) if isinstance(listed, list) else ()
-    )
+def _undeclared_prefixes(
+    document: dict[str, Any], declared: tuple[str, ...]
+) -> Iterator[Problem]:
     places: list[tuple[list[str | int], Any]] = [([], document)]
     properties = document.get("properties")
     if isinstance(properties, dict):
@@ -357,17 +355,117 @@ def _undeclared_prefixes(document: dict[str, Any]) -> Iterator[Problem]:
                 )
 
 
-@lru_cache(maxsize=4096)
 def _is_declared(prefix: str, declared: tuple[str, ...]) -> bool:
     wanted = (_PREFIX_PATHS.get(prefix, f"/{prefix}/"), f"/{prefix}-stac-extension/")
     return any(fragment in uri for uri in declared for fragment in wanted)
 
 
-_EXTENSION_RULES: dict[ExtensionName, Callable[[dict[str, Any], str], Iterator[Problem]]] = {
+def _field_names(document: dict[str, Any]) -> set[str]:
+    """Return the names of every field lint looks at (top level, properties, assets)."""
+    names = set(document)
+    properties = document.get("properties")
+    if isinstance(properties, dict):
+        names.update(properties)
+    for container in ("assets", "item_assets"):
+        assets = document.get(container)
+        if isinstance(assets, dict):
+            for asset in assets.values():
+                if isinstance(asset, dict):
+                    names.update(asset)
+    return names
+
+
+ExtensionRule = Callable[[dict[str, Any], str], Iterator[Problem]]
+
+_EXTENSION_RULES: dict[ExtensionName, ExtensionRule] = {
     ExtensionName.CADIP: _cadip,
     ExtensionName.OWNERSHIP: _ownership,
     ExtensionName.AUXIP: _auxip,
 }
+
+
+@dataclass
+class RuleSet:
+    """The rules for documents sharing one ``stac_extensions`` list, prepared once.
+
+    Documents of a collection usually declare the same extensions, so a validator builds one
+    rule set per distinct list (:meth:`for_extensions` caches them) and runs it on each.
+
+    Attributes:
+        checks: The extension rules that apply, each with the identifier it reports under.
+        declared: The declared schema URIs (strings only), for lint.
+        rules: Whether the rules run (extension rules and the datetime range).
+        lint: Whether prefixed fields of undeclared extensions are reported.
+    """
+
+    checks: tuple[tuple[ExtensionRule, str], ...]
+    declared: tuple[str, ...]
+    rules: bool = True
+    lint: bool = True
+    _prefix_declared: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def for_extensions(
+        cls, stac_extensions: Any, *, rules: bool = True, lint: bool = True
+    ) -> RuleSet:
+        """Return the rule set of a ``stac_extensions`` value (any JSON value is accepted).
+
+        Args:
+            stac_extensions: The document's ``stac_extensions`` value, or ``None``.
+            rules: Run the rules (extension rules and the datetime range).
+            lint: Also report prefixed fields of undeclared extensions.
+        """
+        listed = stac_extensions if isinstance(stac_extensions, list) else []
+        declared = tuple(item for item in listed if isinstance(item, str))
+        return _rule_set(declared, rules, lint)
+
+    def run(self, document: Any) -> list[Problem]:
+        """Return the problems the rules find in one document, errors and warnings alike."""
+        if not isinstance(document, dict):
+            return []
+        found: list[Problem] = []
+        for rule, identifier in self.checks:
+            found.extend(rule(document, identifier))
+        properties = document.get("properties")
+        if (
+            self.rules
+            and isinstance(properties, dict)
+            and "start_datetime" in properties
+            and "end_datetime" in properties
+        ):
+            found.extend(_datetime_range(document))
+        if self.lint and not self._all_declared(_field_names(document)):
+            found.extend(_undeclared_prefixes(document, self.declared))
+        return found
+
+    def _all_declared(self, names: set[str]) -> bool:
+        """Tell quickly whether every prefixed name belongs to a declared extension."""
+        known = self._prefix_declared
+        for name in names:
+            if ":" not in name or name in _UNPREFIXED_OK:
+                continue
+            prefix = name.partition(":")[0]
+            if not prefix:
+                continue
+            verdict = known.get(prefix)
+            if verdict is None:
+                verdict = known[prefix] = _is_declared(prefix, self.declared)
+            if not verdict:
+                return False
+        return True
+
+
+@lru_cache(maxsize=1024)
+def _rule_set(declared: tuple[str, ...], rules: bool, lint: bool) -> RuleSet:
+    checks: list[tuple[ExtensionRule, str]] = []
+    seen: set[ExtensionName] = set()
+    for version in declared_versions(declared) if rules else ():
+        rule = _EXTENSION_RULES.get(version.extension)
+        if rule is None or version.extension in seen:
+            continue
+        seen.add(version.extension)
+        checks.append((rule, version.identifier))
+    return RuleSet(tuple(checks), declared, rules, lint)
 
 
 def check_rules(document: Any, *, lint: bool = True) -> list[Problem]:
@@ -382,17 +480,4 @@ def check_rules(document: Any, *, lint: bool = True) -> list[Problem]:
     """
     if not isinstance(document, dict):
         return []
-    listed = document.get("stac_extensions")
-    versions = declared_versions(listed) if isinstance(listed, list) else []
-    found: list[Problem] = []
-    seen: set[ExtensionName] = set()
-    for version in versions:
-        rule = _EXTENSION_RULES.get(version.extension)
-        if rule is None or version.extension in seen:
-            continue
-        seen.add(version.extension)
-        found.extend(rule(document, version.identifier))
-    found.extend(_datetime_range(document))
-    if lint:
-        found.extend(_undeclared_prefixes(document))
-    return found
+    return RuleSet.for_extensions(document.get("stac_extensions"), lint=lint).run(document)

@@ -19,12 +19,11 @@ import dataclasses
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rs_stac_ext.engine import Engine, SchemaCompiler
+from rs_stac_ext.engine import CompiledSchema, Engine, SchemaCompiler
 from rs_stac_ext.problems import Problem
 from rs_stac_ext.readers import (
     NDJSON_SUFFIXES,
@@ -35,8 +34,11 @@ from rs_stac_ext.readers import (
     read_ndjson_range,
 )
 from rs_stac_ext.resolver import ResolverSettings, SchemaResolver, SchemaUnavailableError
-from rs_stac_ext.rules import check_rules
+from rs_stac_ext.rules import RuleSet
 from rs_stac_ext.schemas import FormatMode
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = [
     "DocumentReport",
@@ -181,6 +183,7 @@ class Validator:
             _ResolverSource(self.resolver), self.options.formats, self.options.engine
         )
         self._unavailable: dict[str, str] = {}
+        self._plans: dict[Any, _Plan] = {}
 
     def schemas_for(self, document: Any) -> tuple[list[str], list[Problem]]:
         """Return the schemas a document must satisfy, and problems found choosing them."""
@@ -207,48 +210,109 @@ class Validator:
 
     def check(self, record: InputDocument) -> DocumentReport:
         """Validate one input record."""
-        report = DocumentReport(record.source, record.line, record.pointer)
         if record.error is not None:
-            report.valid = False
-            report.errors.append(
-                Problem(
-                    schema="",
-                    path="",
-                    message=record.error.message,
-                    keyword=f"read/{record.error.kind}",
-                    schema_path="",
-                )
+            return DocumentReport(
+                record.source,
+                record.line,
+                record.pointer,
+                valid=False,
+                errors=[
+                    Problem(
+                        schema="",
+                        path="",
+                        message=record.error.message,
+                        keyword=f"read/{record.error.kind}",
+                        schema_path="",
+                    )
+                ],
             )
-            return report
         document = record.document
-        if isinstance(document, dict) and isinstance(document.get("id"), str):
-            report.id = document["id"]
+        plan = self._plan_for(document)
+        problems = list(plan.choice_problems)
+        if plan.compiled is not None:
+            problems.extend(plan.compiled.problems(document))
+        if plan.rules is not None:
+            problems.extend(plan.rules.run(document))
+        identifier = document.get("id") if isinstance(document, dict) else None
+        if not problems:
+            return DocumentReport(
+                record.source,
+                record.line,
+                record.pointer,
+                identifier if isinstance(identifier, str) else None,
+                checked=list(plan.checked),
+                not_checked=list(plan.not_checked),
+            )
+        errors = [p for p in problems if p.severity == "error"]
+        return DocumentReport(
+            record.source,
+            record.line,
+            record.pointer,
+            identifier if isinstance(identifier, str) else None,
+            valid=not errors,
+            errors=errors,
+            warnings=[p for p in problems if p.severity != "error"],
+            checked=list(plan.checked),
+            not_checked=list(plan.not_checked),
+        )
+
+    def _plan_for(self, document: Any) -> _Plan:
+        """Return what a document is checked against, prepared once per kind of document.
+
+        Documents that agree on ``type``, ``stac_version`` and ``stac_extensions`` are checked
+        against the same schemas and rules, so those are chosen once and reused.
+        """
+        if self.options.schema is not None:
+            key: Any = _ONE_SCHEMA
+        elif isinstance(document, dict):
+            kind = document.get("type", _ABSENT)
+            version = document.get("stac_version", _ABSENT)
+            listed = document.get("stac_extensions", _ABSENT)
+            if not isinstance(kind, str | _Absent) or not isinstance(version, str | _Absent):
+                return self._make_plan(document)  # equal but different values (1, 1.0, True)
+            key = (kind, version, tuple(listed) if isinstance(listed, list) else listed)
+        else:
+            return self._make_plan(document)
+        try:
+            return self._plans[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value in stac_extensions
+            return self._make_plan(document)
+        plan = self._make_plan(document)
+        if len(self._plans) < _MAX_PLANS:
+            self._plans[key] = plan
+        return plan
+
+    def _make_plan(self, document: Any) -> _Plan:
         uris, problems = self.schemas_for(document)
         usable: list[str] = []
+        not_checked: list[NotChecked] = []
         for uri in uris:
             reason = self._availability(uri)
             if reason is None:
                 usable.append(uri)
             else:
-                report.not_checked.append(NotChecked(uri, reason))
-        if usable:
-            problems.extend(self.compiler.compile(usable).problems(document))
-        report.checked = usable
+                not_checked.append(NotChecked(uri, reason))
+        rules: RuleSet | None = None
         if self.options.schema is None and (self.options.rules or self.options.lint):
-            found = check_rules(document, lint=self.options.lint)
-            if not self.options.rules:
-                found = [p for p in found if p.keyword.startswith("lint/")]
-            problems.extend(found)
-        report.errors = [p for p in problems if p.severity == "error"]
-        report.warnings = [p for p in problems if p.severity != "error"]
-        report.valid = not report.errors
-        return report
+            listed = document.get("stac_extensions") if isinstance(document, dict) else None
+            rules = RuleSet.for_extensions(
+                listed, rules=self.options.rules, lint=self.options.lint
+            )
+        return _Plan(
+            compiled=self.compiler.compile(usable) if usable else None,
+            checked=tuple(usable),
+            not_checked=tuple(not_checked),
+            choice_problems=tuple(problems),
+            rules=rules,
+        )
 
     def _availability(self, uri: str) -> str | None:
         if uri in self._unavailable:
             return self._unavailable[uri]
         try:
-            self.compiler.compile([uri])
+            self.compiler.reachable(uri)
         except SchemaUnavailableError as exc:
             self._unavailable[uri] = "; ".join(exc.reasons)
             return self._unavailable[uri]
@@ -256,6 +320,27 @@ class Validator:
             self._unavailable[uri] = str(exc)
             return self._unavailable[uri]
         return None
+
+
+class _Absent:
+    """Marks a member a document does not have (distinct from ``null``)."""
+
+
+_ABSENT = _Absent()
+_ONE_SCHEMA = _Absent()
+# Distinct kinds of document remembered per validator; past this, plans are made afresh.
+_MAX_PLANS = 1024
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The schemas and rules that documents of one kind are checked against."""
+
+    compiled: CompiledSchema | None
+    checked: tuple[str, ...]
+    not_checked: tuple[NotChecked, ...]
+    choice_problems: tuple[Problem, ...]
+    rules: RuleSet | None
 
 
 def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
@@ -428,6 +513,8 @@ def validate(
 def _validate_parallel(
     tasks: Iterable[list[InputDocument] | _Chunk], options: ValidationOptions, jobs: int
 ) -> Iterator[DocumentReport]:
+    from concurrent.futures import ProcessPoolExecutor
+
     window = 4 * jobs
     pending: deque[Future[list[DocumentReport]]] = deque()
     with ProcessPoolExecutor(
