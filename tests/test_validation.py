@@ -245,3 +245,68 @@ def test_workers_read_their_share_of_an_ndjson_file(
     assert parallel == serial
     assert [r["line"] for r in serial] == [i + 1 for i, text in enumerate(lines) if text]
     assert sum(not r["valid"] for r in serial) == sum(text == '{"broken": ' for text in lines)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_overlong_ndjson_line_is_refused_and_the_next_keeps_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    from rs_stac_ext import readers, validation
+
+    # Small blocks and chunks, so that the long line spans several of each.
+    monkeypatch.setattr(readers, "_BLOCK", 512)
+    monkeypatch.setattr(validation, "_CHUNK_BYTES", 700)
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    short = json.dumps(item)
+    long = json.dumps(dict(item, padding="x" * 5000))
+    lines = [short, long, short, "", long, short]
+    stream = tmp_path / "mixed.ndjson"
+    stream.write_text("\n".join(lines), encoding="utf-8")  # no final line feed
+    reader = ReaderSettings(max_bytes=len(short) + 10)
+    reports = list(validate([stream], options(tmp_path, reader=reader), jobs=jobs))
+    assert [(r.line, r.valid) for r in reports] == [
+        (1, True),
+        (2, False),
+        (3, True),
+        (5, False),
+        (6, True),
+    ]
+    refused = reports[1].errors[0]
+    assert refused.keyword == "read/limit"
+    assert f"is more than the limit of {len(short) + 10} bytes" in refused.message
+
+
+def test_workers_render_the_same_output_as_one_process(tmp_path: Path) -> None:
+    from rs_stac_ext.report import Renderer, Tally
+    from rs_stac_ext.validation import validate_mapped
+
+    item = cadip_item()
+    broken = cadip_item()
+    broken["properties"]["cadip:num_channels"] = "two"
+    stream = tmp_path / "many.ndjson"
+    lines = [json.dumps(broken if i % 5 == 2 else item) for i in range(40)]
+    stream.write_text("\n".join(lines) + "\n{oops\n", encoding="utf-8")
+    for output_format in ("json", "text"):
+        renderer = Renderer(output_format)
+        runs = {
+            jobs: list(validate_mapped([stream], renderer, options(tmp_path), jobs=jobs))
+            for jobs in (1, 2)
+        }
+        outputs = {jobs: b"".join(r.data for r in rendered) for jobs, rendered in runs.items()}
+        assert outputs[1] == outputs[2]
+        tallies = {}
+        for jobs, rendered in runs.items():
+            tally = Tally()
+            for run_of_reports in rendered:
+                tally.merge(run_of_reports.tally)
+            tallies[jobs] = tally
+        assert tallies[1] == tallies[2]
+        assert (tallies[1].documents, tallies[1].invalid) == (41, 9)
+        # Every document but the unreadable line names the same companion extensions.
+        assert set(tallies[1].unchecked.values()) == {40}
+        assert set(tallies[1].unchecked) == set(tallies[1].reasons)
+        if output_format == "json":
+            json_lines = outputs[1].decode().splitlines()
+            assert [json.loads(line)["line"] for line in json_lines] == list(range(1, 42))
+        else:
+            assert outputs[1].decode().count(": INVALID") == 9

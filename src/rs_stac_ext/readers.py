@@ -282,14 +282,13 @@ class _Reader:
 
     def read_ndjson(self, stream: IO[bytes], source: str) -> Iterator[InputDocument]:
         """Read a stream holding one document per line."""
-        limit = self.settings.max_bytes + 1
-        yield from self.read_lines(iter(lambda: stream.readline(limit), b""), source, start=1)
+        yield from self.read_lines(split_lines(stream, self.settings.max_bytes), source, start=1)
 
     def read_lines(
-        self, lines: Iterator[bytes], source: str, *, start: int
+        self, lines: Iterable[bytes], source: str, *, start: int
     ) -> Iterator[InputDocument]:
         for number, line in enumerate(lines, start=start):
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             if self.settings.defer_parsing:
                 yield InputDocument(source, number, raw=line)
@@ -372,7 +371,59 @@ class _Reader:
 
 def _chain_lines(first: bytes, stream: IO[bytes], limit: int) -> Iterator[bytes]:
     yield first
-    yield from iter(lambda: stream.readline(limit), b"")
+    yield from split_lines(stream, limit - 1)
+
+
+_BLOCK = 2**20
+
+
+def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> Iterator[bytes]:
+    """Yield the lines of a binary stream, without their line feed, one per physical line.
+
+    Reading goes by blocks (much faster than line by line) and returns as soon as data is
+    there, so a live pipe is reported as it arrives. Memory stays bounded: a line longer than
+    ``max_bytes`` is yielded cut to ``max_bytes + 1`` bytes (for the reader to refuse) and the
+    rest of it is skipped.
+
+    Args:
+        stream: The stream.
+        max_bytes: The longest line accepted.
+        total: Read at most this many bytes (``None``: to the end).
+    """
+    read = getattr(stream, "read1", stream.read)
+    pieces: list[bytes] = []  # the start of a line not ended yet
+    held = 0
+    skipping = False
+    remaining = total
+    while remaining is None or remaining > 0:
+        block = read(_BLOCK if remaining is None else min(_BLOCK, remaining))
+        if not block:
+            break
+        if remaining is not None:
+            remaining -= len(block)
+        lines = block.split(b"\n")
+        for line in lines[:-1]:
+            if skipping:
+                skipping = False
+                continue
+            if pieces:
+                pieces.append(line)
+                line = b"".join(pieces)
+                pieces = []
+                held = 0
+            yield line[: max_bytes + 1]
+        rest = lines[-1]
+        if skipping or not rest:
+            continue
+        pieces.append(rest)
+        held += len(rest)
+        if held > max_bytes:
+            yield b"".join(pieces)[: max_bytes + 1]
+            pieces = []
+            held = 0
+            skipping = True
+    if pieces:
+        yield b"".join(pieces)
 
 
 def _reject_constant(name: str) -> Any:
@@ -459,17 +510,10 @@ def read_ndjson_range(
         One record per document, in file order.
     """
     reader = _Reader(dataclasses.replace(settings, defer_parsing=False))
-    limit = settings.max_bytes + 1
     with Path(path).open("rb") as stream:
         stream.seek(start)
-        number = first_line
-        while stream.tell() < end:
-            line = stream.readline(limit)
-            if not line:
-                return
-            if line.strip():
-                yield from reader.expand(reader.parse(line, path, number))
-            number += 1
+        lines = split_lines(stream, settings.max_bytes, total=end - start)
+        yield from reader.read_lines(lines, path, start=first_line)
 
 
 def read_inputs(

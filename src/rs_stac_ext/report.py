@@ -18,7 +18,17 @@ import orjson
 from rs_stac_ext.schemas import find_version, is_known
 from rs_stac_ext.validation import DocumentReport
 
-__all__ = ["Progress", "Summary", "TextWriter", "json_line"]
+__all__ = [
+    "Progress",
+    "Rendered",
+    "Renderer",
+    "Summary",
+    "Tally",
+    "TextWriter",
+    "json_line",
+    "text_block",
+    "unchecked_text",
+]
 
 
 def _schema_label(uri: str) -> str:
@@ -31,16 +41,24 @@ def _schema_label(uri: str) -> str:
 
 
 def json_line(report: DocumentReport) -> str:
-    """Return the JSON line of one report."""
+    """Return the JSON line of one report (without line feed)."""
+    return _json_bytes(report).decode("utf-8")
+
+
+def _json_bytes(report: DocumentReport) -> bytes:
+    """Return the JSON line of one report, UTF-8 encoded, without line feed."""
     try:
-        return orjson.dumps(report.to_dict()).decode("utf-8")
-    except TypeError:  # a value orjson cannot encode, such as an integer beyond 64 bits
-        return json.dumps(report.to_dict(), ensure_ascii=False)
+        return orjson.dumps(report.to_dict())
+    except TypeError:  # a value orjson cannot encode: an integer beyond 64 bits, a lone surrogate
+        return json.dumps(report.to_dict()).encode("ascii")
+
+
+_IO_KINDS = frozenset({"read/io", "read/usage", "read/network"})
 
 
 @dataclass
-class Summary:
-    """Counts over a run.
+class Tally:
+    """Counts over some reports; tallies of separate runs of reports merge.
 
     Attributes:
         documents: Reports seen.
@@ -49,6 +67,8 @@ class Summary:
         incomplete: Documents naming a schema that could not be checked.
         io_errors: Inputs that could not be read at all (missing file, permission, network).
         warnings: Warnings over all documents.
+        unchecked: For each schema that could not be had, how many documents named it.
+        reasons: For each schema that could not be had, why.
     """
 
     documents: int = 0
@@ -57,7 +77,8 @@ class Summary:
     incomplete: int = 0
     io_errors: int = 0
     warnings: int = 0
-    started: float = field(default_factory=time.perf_counter)
+    unchecked: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
 
     def add(self, report: DocumentReport) -> None:
         """Count one report."""
@@ -66,11 +87,38 @@ class Summary:
             self.valid += 1
         else:
             self.invalid += 1
+            if any(p.keyword in _IO_KINDS for p in report.errors):
+                self.io_errors += 1
         if report.not_checked:
             self.incomplete += 1
-        if any(p.keyword in {"read/io", "read/usage", "read/network"} for p in report.errors):
-            self.io_errors += 1
+            for item in report.not_checked:
+                self.unchecked[item.schema] = self.unchecked.get(item.schema, 0) + 1
+                self.reasons.setdefault(item.schema, item.reason)
         self.warnings += len(report.warnings)
+
+    def merge(self, other: Tally) -> None:
+        """Add the counts of another tally to this one."""
+        self.documents += other.documents
+        self.valid += other.valid
+        self.invalid += other.invalid
+        self.incomplete += other.incomplete
+        self.io_errors += other.io_errors
+        self.warnings += other.warnings
+        for schema, count in other.unchecked.items():
+            self.unchecked[schema] = self.unchecked.get(schema, 0) + count
+        for schema, reason in other.reasons.items():
+            self.reasons.setdefault(schema, reason)
+
+
+@dataclass
+class Summary(Tally):
+    """The counts over a whole run, and how long it took.
+
+    Attributes:
+        started: When the run started (``time.perf_counter``).
+    """
+
+    started: float = field(default_factory=time.perf_counter)
 
     def line(self) -> str:
         """One line for people."""
@@ -84,53 +132,112 @@ class Summary:
         return text + f" in {elapsed:.2f} s ({self.documents / elapsed:,.0f}/s)"
 
 
+def _where(report: DocumentReport) -> str:
+    where = report.source
+    if report.line is not None:
+        where += f":{report.line}"
+    if report.pointer:
+        where += f"#{report.pointer}"
+    return where + (f" [{report.id}]" if report.id else "")
+
+
+def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bool = True) -> str:
+    """Return the text of one report: a verdict line, then one line per problem.
+
+    Schemas that could not be checked are only announced here; :func:`unchecked_text` lists
+    them once for the whole run.
+
+    Args:
+        report: The report.
+        quiet: Write nothing for a valid document without warnings.
+        show_warnings: Also write the warnings.
+    """
+    if report.valid and quiet and not report.warnings:
+        return ""
+    verdict = "valid" if report.valid else "INVALID"
+    if report.not_checked:
+        verdict += f" ({len(report.not_checked)} schema(s) not checked, listed at the end)"
+    lines = [f"{_where(report)}: {verdict}\n"]
+    for problem in report.errors:
+        label = _schema_label(problem.schema)
+        suffix = f"  ({label})" if label else ""
+        lines.append(f"  error   {problem.path or '/'}: {problem.message}{suffix}\n")
+    if show_warnings:
+        for problem in report.warnings:
+            lines.append(f"  warning {problem.path or '/'}: {problem.message}\n")
+    return "".join(lines)
+
+
+def unchecked_text(tally: Tally) -> str:
+    """Say once which schemas could not be checked, and for how many documents."""
+    return "".join(
+        f"not checked in {count} document(s): {schema} ({tally.reasons[schema]})\n"
+        for schema, count in sorted(tally.unchecked.items())
+    )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The output of a run of reports, and their tally.
+
+    Attributes:
+        data: What to write to standard output, UTF-8 encoded.
+        tally: The counts over these reports.
+    """
+
+    data: bytes
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Turns runs of reports into output text and counts (picklable: workers render too).
+
+    Attributes:
+        output_format: ``text`` (for people) or ``json`` (one object per line).
+        quiet: Text output: write nothing for valid documents without warnings.
+        show_warnings: Text output: also write the warnings.
+    """
+
+    output_format: str = "text"
+    quiet: bool = False
+    show_warnings: bool = True
+
+    def __call__(self, reports: list[DocumentReport]) -> Rendered:
+        """Render reports, in order."""
+        tally = Tally()
+        for report in reports:
+            tally.add(report)
+        if self.output_format == "json":
+            data = b"".join([_json_bytes(report) + b"\n" for report in reports])
+        else:
+            text = "".join(
+                [text_block(r, quiet=self.quiet, show_warnings=self.show_warnings) for r in reports]
+            )
+            data = text.encode("utf-8", "backslashreplace")  # lone surrogates stay visible
+        return Rendered(data, tally)
+
+
 class TextWriter:
-    """Writes reports for people."""
+    """Writes reports for people, one at a time."""
 
     def __init__(self, stream: IO[str], *, quiet: bool = False, show_warnings: bool = True):
         self.stream = stream
         self.quiet = quiet
         self.show_warnings = show_warnings
-        self._unchecked: dict[str, int] = {}
-        self._reasons: dict[str, str] = {}
-
-    @staticmethod
-    def _where(report: DocumentReport) -> str:
-        where = report.source
-        if report.line is not None:
-            where += f":{report.line}"
-        if report.pointer:
-            where += f"#{report.pointer}"
-        return where + (f" [{report.id}]" if report.id else "")
+        self.tally = Tally()
 
     def write(self, report: DocumentReport) -> None:
         """Write one report: a verdict line, then one line per problem.
 
         Schemas that could not be checked are only counted here; :meth:`finish` lists them.
         """
-        for item in report.not_checked:
-            self._unchecked[item.schema] = self._unchecked.get(item.schema, 0) + 1
-            self._reasons.setdefault(item.schema, item.reason)
-        if report.valid and self.quiet and not report.warnings:
-            return
-        verdict = "valid" if report.valid else "INVALID"
-        if report.not_checked:
-            verdict += f" ({len(report.not_checked)} schema(s) not checked, listed at the end)"
-        self.stream.write(f"{self._where(report)}: {verdict}\n")
-        for problem in report.errors:
-            label = _schema_label(problem.schema)
-            suffix = f"  ({label})" if label else ""
-            self.stream.write(f"  error   {problem.path or '/'}: {problem.message}{suffix}\n")
-        if self.show_warnings:
-            for problem in report.warnings:
-                self.stream.write(f"  warning {problem.path or '/'}: {problem.message}\n")
+        self.tally.add(report)
+        self.stream.write(text_block(report, quiet=self.quiet, show_warnings=self.show_warnings))
 
     def finish(self) -> None:
         """Say once which schemas could not be checked, and for how many documents."""
-        for schema, count in sorted(self._unchecked.items()):
-            self.stream.write(
-                f"not checked in {count} document(s): {schema} ({self._reasons[schema]})\n"
-            )
+        self.stream.write(unchecked_text(self.tally))
 
 
 class Progress:
@@ -144,9 +251,9 @@ class Progress:
         self._drawn = 0.0
         self.clock: Callable[[], float] = time.perf_counter
 
-    def tick(self) -> None:
-        """Count one document and redraw if it is time."""
-        self.count += 1
+    def tick(self, documents: int = 1) -> None:
+        """Count documents and redraw if it is time."""
+        self.count += documents
         if not self.enabled:
             return
         now = self.clock()

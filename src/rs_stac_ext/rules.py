@@ -175,17 +175,31 @@ def _integer(value: Any) -> int | None:
     return None
 
 
-def _dsdb_assets(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    assets = document.get("assets")
-    if not isinstance(assets, dict):
-        return
+def _channels(assets: dict[str, Any]) -> dict[int, list[tuple[int, str, Any]]]:
+    """Group the DSDB assets by channel: ``{channel: [(block, asset key, final_block)]}``.
+
+    Assets without a readable integer channel and block number are left to the schema.
+    """
+    channels: dict[int, list[tuple[int, str, Any]]] = {}
     for key, asset in assets.items():
-        if isinstance(asset, dict) and (
-            "cadip:channel" in asset
-            or "cadip:block_number" in asset
-            or "cadip:final_block" in asset
-        ):
-            yield key, asset
+        if not isinstance(asset, dict):
+            continue
+        channel = asset.get("cadip:channel")
+        block = asset.get("cadip:block_number")
+        # Most values are plain integers: test for those before the general conversion.
+        if type(channel) is not int:
+            channel = _integer(channel)
+        if type(block) is not int:
+            block = _integer(block)
+        if channel is None or block is None:
+            continue
+        entry = (block, key, asset.get("cadip:final_block"))
+        blocks = channels.get(channel)
+        if blocks is None:
+            channels[channel] = [entry]
+        else:
+            blocks.append(entry)
+    return channels
 
 
 def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
@@ -200,12 +214,8 @@ def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
             f"planned data start {properties['cadip:planned_data_start']} is after the planned "
             f"stop {properties['cadip:planned_data_stop']}",
         )
-    channels: dict[int, list[tuple[int, str, Any]]] = {}
-    for key, asset in _dsdb_assets(document):
-        channel = _integer(asset.get("cadip:channel"))
-        block = _integer(asset.get("cadip:block_number"))
-        if channel is not None and block is not None:
-            channels.setdefault(channel, []).append((block, key, asset.get("cadip:final_block")))
+    assets = document.get("assets")
+    channels = _channels(assets) if isinstance(assets, dict) else {}
     if not channels:
         return
     num_channels = _integer(properties.get("cadip:num_channels"))

@@ -18,10 +18,10 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from rs_stac_ext.engine import CompiledSchema, Engine, SchemaCompiler
 from rs_stac_ext.problems import Problem
@@ -47,7 +47,10 @@ __all__ = [
     "Validator",
     "core_schema_uri",
     "validate",
+    "validate_mapped",
 ]
+
+T = TypeVar("T")
 
 _CORE_KINDS = {"Feature": "item", "Catalog": "catalog", "Collection": "collection"}
 
@@ -392,7 +395,11 @@ class _Chunk:
 
 
 def _ndjson_chunks(path: str, size: int) -> Iterator[_Chunk]:
-    """Cut an NDJSON file into runs of whole lines of about ``size`` bytes."""
+    """Cut an NDJSON file into runs of whole lines of about ``size`` bytes.
+
+    Only line feeds are counted here (workers parse); a line longer than a chunk is scanned
+    piece by piece, so memory stays bounded whatever the input.
+    """
     line = 1
     start = 0
     with Path(path).open("rb") as stream:
@@ -400,12 +407,23 @@ def _ndjson_chunks(path: str, size: int) -> Iterator[_Chunk]:
             block = stream.read(size)
             if not block:
                 return
-            if len(block) == size:
-                block += stream.readline()
             end = start + len(block)
+            newlines = block.count(b"\n")
+            if len(block) == size and not block.endswith(b"\n"):
+                while piece := stream.read(_SCAN_BYTES):
+                    cut = piece.find(b"\n")
+                    if cut >= 0:
+                        end += cut + 1
+                        newlines += 1
+                        stream.seek(end)
+                        break
+                    end += len(piece)
             yield _Chunk(path, start, end, line)
-            line += block.count(b"\n")
+            line += newlines
             start = end
+
+
+_SCAN_BYTES = 2**16
 
 
 def _check_chunk(chunk: _Chunk) -> list[DocumentReport]:
@@ -416,10 +434,11 @@ def _check_chunk(chunk: _Chunk) -> list[DocumentReport]:
     return [_WORKER.check(record) for record in records]
 
 
-def _run_task(task: list[InputDocument] | _Chunk) -> list[DocumentReport]:
-    if isinstance(task, _Chunk):
-        return _check_chunk(task)
-    return _check_batch(task)
+def _run_task(
+    task: list[InputDocument] | _Chunk, transform: Callable[[list[DocumentReport]], T]
+) -> T:
+    reports = _check_chunk(task) if isinstance(task, _Chunk) else _check_batch(task)
+    return transform(reports)
 
 
 def _tasks(
@@ -493,39 +512,77 @@ def validate(
     Yields:
         One report per document or unreadable input.
     """
+    for reports in validate_mapped(
+        inputs, list, options, jobs=jobs, stdin=stdin, batch_size=batch_size
+    ):
+        yield from reports
+
+
+def validate_mapped(
+    inputs: Iterable[Any],
+    transform: Callable[[list[DocumentReport]], T],
+    options: ValidationOptions | None = None,
+    *,
+    jobs: int = 1,
+    stdin: IO[bytes] | None = None,
+    batch_size: int = 256,
+) -> Iterator[T]:
+    """Validate like :func:`validate`, handing the reports to ``transform`` run by run.
+
+    With ``jobs > 1`` the transform runs in the worker processes, next to the validation, so
+    work such as writing the output text is shared out too and only its result travels back.
+    In one process, each report is transformed on its own as soon as it is made (a live
+    stream is reported as it arrives).
+
+    Args:
+        inputs: As for :func:`validate`.
+        transform: Turns a list of reports, in input order, into anything. It must be picklable
+            (a module-level function or an instance of a module-level class) when ``jobs > 1``.
+        options: How to validate.
+        jobs: Worker processes (1 = in this process).
+        stdin: Stream to read for ``-``.
+        batch_size: Documents sent to a worker at a time.
+
+    Yields:
+        The transform's results, in input order.
+    """
     settings = options or ValidationOptions()
     reader = settings.reader
     if settings.schema is not None and reader.split_collections:
         # Checking against one named schema means checking each document exactly as given.
         reader = dataclasses.replace(reader, split_collections=False)
     if jobs <= 1:
-        validator = Validator(settings)
+        validator = Validator(dataclasses.replace(settings, reader=reader))
         for record in _records(inputs, reader, stdin):
-            yield validator.check(record)
+            yield transform([validator.check(record)])
         return
     # Workers read NDJSON files named directly themselves, and parse every other NDJSON line:
     # sending a file offset, or bytes, is cheaper than sending documents.
     reader = dataclasses.replace(reader, defer_parsing=True)
     settings = dataclasses.replace(settings, reader=reader)
-    yield from _validate_parallel(_tasks(inputs, reader, stdin, batch_size), settings, jobs)
+    tasks = _tasks(inputs, reader, stdin, batch_size)
+    yield from _validate_parallel(tasks, settings, jobs, transform)
 
 
 def _validate_parallel(
-    tasks: Iterable[list[InputDocument] | _Chunk], options: ValidationOptions, jobs: int
-) -> Iterator[DocumentReport]:
+    tasks: Iterable[list[InputDocument] | _Chunk],
+    options: ValidationOptions,
+    jobs: int,
+    transform: Callable[[list[DocumentReport]], T],
+) -> Iterator[T]:
     from concurrent.futures import ProcessPoolExecutor
 
     window = 4 * jobs
-    pending: deque[Future[list[DocumentReport]]] = deque()
+    pending: deque[Future[T]] = deque()
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(options,)
     ) as pool:
         for task in tasks:
-            pending.append(pool.submit(_run_task, task))
+            pending.append(pool.submit(_run_task, task, transform))
             while len(pending) >= window:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 def default_jobs() -> int:
