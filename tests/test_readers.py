@@ -124,3 +124,20 @@ def test_no_json_document_crashes_validation(document: Any) -> None:
         report = validator.check(record)
         assert isinstance(report.valid, bool)
         json.loads(json_line(report))
+
+
+_NESTED = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=2), children, max_size=3)
+    ),
+    max_leaves=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_NESTED, limit=st.integers(min_value=1, max_value=12))
+def test_the_native_depth_check_agrees_with_a_plain_walk(document: Any, limit: int) -> None:
+    from rs_stac_ext.readers import _depth, too_deep
+
+    assert too_deep(document, limit) == (_depth(document, limit) > limit)

@@ -198,12 +198,10 @@ def test_pystac_bundle_resolves_core_1_1_0(tmp_path: Path) -> None:
 def test_pystac_layout_change_empties_only_that_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pystac.validation.local_validator as local_validator
+    import rs_stac_ext.resolver as resolver_module
 
-    def moved() -> dict[str, Any]:
-        raise FileNotFoundError("jsonschemas moved")
-
-    monkeypatch.setattr(local_validator, "get_local_schema_cache", moved)
+    # pystac installed, but without its schema files where the bundle expects them.
+    monkeypatch.setattr(resolver_module, "_pystac_schema_folder", lambda: tmp_path / "moved")
     resolver = SchemaResolver(settings(tmp_path))
     error = unavailable(resolver, ITEM_URI)
     assert any("pystac's bundle is unavailable" in r and "moved" in r for r in error.reasons)

@@ -4,26 +4,30 @@ The public API is re-exported here by explicit name; modules whose name starts w
 private. Sub-modules with a public API of their own: :mod:`rs_stac_ext.schemas` (the schema
 store), :mod:`rs_stac_ext.problems`, :mod:`rs_stac_ext.migrate`, :mod:`rs_stac_ext.models`,
 :mod:`rs_stac_ext.download`.
+
+The names are loaded on first use (PEP 562), so ``import rs_stac_ext`` and the ``rs-stac``
+command start without pystac or jsonschema until a name that needs them is touched.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from rs_stac_ext._catalog import DocumentKind, ExtensionName, ExtensionVersion
 from rs_stac_ext._version import __version__
-from rs_stac_ext.auxip import AuxipExtension
-from rs_stac_ext.cadip import CadipExtension
-from rs_stac_ext.download import DownloadConformance
-from rs_stac_ext.errors import RsStacExtError, UnknownIdentifierError
-from rs_stac_ext.migrate import Change, MigrationWarning, Upgrade, upgrade
-from rs_stac_ext.ownership import OwnershipExtension
-from rs_stac_ext.problems import Problem, check
-from rs_stac_ext.schemas import FormatMode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from rs_stac_ext._catalog import DocumentKind, ExtensionName, ExtensionVersion
+    from rs_stac_ext.auxip import AuxipExtension
+    from rs_stac_ext.cadip import CadipExtension
+    from rs_stac_ext.download import DownloadConformance
+    from rs_stac_ext.errors import RsStacExtError, UnknownIdentifierError
+    from rs_stac_ext.migrate import Change, MigrationWarning, Upgrade, upgrade
+    from rs_stac_ext.ownership import OwnershipExtension
+    from rs_stac_ext.problems import Problem, check
+    from rs_stac_ext.schemas import FormatMode
     from rs_stac_ext.validation import DocumentReport, ValidationOptions
 
 
@@ -69,8 +73,40 @@ __all__ = [
     "validate",
 ]
 
-# Reprs, tracebacks and docs show ``rs_stac_ext.X``, not the private module path.
-for _name in __all__:
-    if _name != "__version__":
-        globals()[_name].__module__ = "rs_stac_ext"
-del _name
+# Where each lazily loaded public name is defined.
+_LAZY: dict[str, str] = {
+    "AuxipExtension": "rs_stac_ext.auxip",
+    "CadipExtension": "rs_stac_ext.cadip",
+    "Change": "rs_stac_ext.migrate",
+    "DocumentKind": "rs_stac_ext._catalog",
+    "DownloadConformance": "rs_stac_ext.download",
+    "ExtensionName": "rs_stac_ext._catalog",
+    "ExtensionVersion": "rs_stac_ext._catalog",
+    "FormatMode": "rs_stac_ext.schemas",
+    "MigrationWarning": "rs_stac_ext.migrate",
+    "OwnershipExtension": "rs_stac_ext.ownership",
+    "Problem": "rs_stac_ext.problems",
+    "RsStacExtError": "rs_stac_ext.errors",
+    "UnknownIdentifierError": "rs_stac_ext.errors",
+    "Upgrade": "rs_stac_ext.migrate",
+    "check": "rs_stac_ext.problems",
+    "upgrade": "rs_stac_ext.migrate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first access (PEP 562) and keep it in the module namespace."""
+    try:
+        module_name = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module_name), name)
+    # Reprs, tracebacks and docs show ``rs_stac_ext.X``, not the private module path.
+    value.__module__ = __name__
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the module's names, the ones not loaded yet included."""
+    return sorted(set(globals()) | set(__all__))

@@ -17,11 +17,80 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag
 
 if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
+    from collections.abc import Sequence
 
-__all__ = ["PYTHON_PATTERN_FORMAT", "convert"]
+__all__ = ["PYTHON_PATTERN_FORMAT", "SchemaError", "convert"]
 
 PYTHON_PATTERN_FORMAT = "x-python-re:"
+
+
+class SchemaError:
+    """One schema violation, with what :mod:`rs_stac_ext.problems` reads from python-jsonschema's.
+
+    The same attributes as ``jsonschema.exceptions.SchemaError`` (relative and absolute
+    paths, branch errors in ``context``), so that one wording serves both engines, without
+    importing python-jsonschema for documents jsonschema-rs has already judged.
+    """
+
+    __slots__ = (
+        "context",
+        "instance",
+        "message",
+        "parent",
+        "path",
+        "schema",
+        "schema_path",
+        "validator",
+        "validator_value",
+    )
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        validator: str,
+        validator_value: Any,
+        instance: Any,
+        schema: Any,
+        path: Iterable[str | int],
+        schema_path: Iterable[str | int],
+        context: Sequence[SchemaError] = (),
+    ) -> None:
+        self.message = message
+        self.validator = validator
+        self.validator_value = validator_value
+        self.instance = instance
+        self.schema = schema
+        self.path: deque[str | int] = deque(path)
+        self.schema_path: deque[str | int] = deque(schema_path)
+        self.context: list[SchemaError] = list(context)
+        self.parent: SchemaError | None = None
+        for error in self.context:
+            error.parent = self
+
+    @property
+    def relative_path(self) -> deque[str | int]:
+        """The instance path, from the parent error's instance (or the document)."""
+        return self.path
+
+    @property
+    def relative_schema_path(self) -> deque[str | int]:
+        """The keyword path, from the parent error's schema (or the root schema)."""
+        return self.schema_path
+
+    @property
+    def absolute_path(self) -> deque[str | int]:
+        """The instance path from the document root."""
+        if self.parent is None:
+            return self.path
+        return deque([*self.parent.absolute_path, *self.path])
+
+    @property
+    def absolute_schema_path(self) -> deque[str | int]:
+        """The keyword path from the root schema."""
+        if self.parent is None:
+            return self.schema_path
+        return deque([*self.parent.absolute_schema_path, *self.schema_path])
 
 
 class _UnmappedError(Exception):
@@ -54,7 +123,7 @@ def _kind(error: Any) -> str:
     return type(error.kind).__name__
 
 
-def _wrapper_format(error: Any, path: list[Any]) -> ValidationError | None:
+def _wrapper_format(error: Any, path: list[Any]) -> SchemaError | None:
     """Fold our fast-subset ``anyOf`` (pattern or format) back into one ``format`` error."""
     for branch in error.kind.context:
         for sub in branch:
@@ -71,20 +140,18 @@ def _make(
     schema: Any,
     path: Iterable[Any],
     schema_path: Iterable[Any],
-    context: Iterable[ValidationError] = (),
+    context: Sequence[SchemaError] = (),
     message: str | None = None,
-) -> ValidationError:
-    from jsonschema.exceptions import ValidationError
-
-    return ValidationError(
+) -> SchemaError:
+    return SchemaError(
         message or f"{keyword} failed",
         validator=keyword,
         validator_value=value,
         instance=instance,
         schema=schema,
-        path=deque(path),
-        schema_path=deque(schema_path),
-        context=list(context),
+        path=path,
+        schema_path=schema_path,
+        context=context,
     )
 
 
@@ -97,7 +164,7 @@ def _at(document: Any, path: Iterable[Any]) -> Any:
 
 def _convert(
     error: Any, document: Any, originals: Mapping[str, Any], branch: int | None, depth: int = 0
-) -> ValidationError:
+) -> SchemaError:
     """Convert one error; ``depth`` is the length of the parent's instance path."""
     kind = _kind(error)
     path = list(error.instance_path)[depth:]
@@ -137,7 +204,7 @@ def _convert(
     if kind == "FalseSchema":
         return _make("false", False, instance, False, path, prefix)
     parent, value, keyword = _walk(contents, fragment)
-    context: list[ValidationError] = []
+    context: list[SchemaError] = []
     if kind in {"AnyOf", "OneOfNotValid"}:
         depth_here = len(error.instance_path)
         for index, sub_errors in enumerate(error.kind.context):
@@ -158,7 +225,7 @@ def _convert(
 
 def convert(
     errors: Iterable[Any], document: Any, originals: Mapping[str, Any]
-) -> list[ValidationError] | None:
+) -> list[SchemaError] | None:
     """Convert jsonschema-rs errors, or return ``None`` when one cannot be mapped back.
 
     Args:

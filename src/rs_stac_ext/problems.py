@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
+    from rs_stac_ext._rs_errors import SchemaError
+
+    # python-jsonschema's errors, or the same shape built from jsonschema-rs's.
+    AnyError = ValidationError | SchemaError
+
 __all__ = ["Problem", "check", "collect", "describe", "from_errors", "pointer"]
 
 _JSON_TYPES = {
@@ -94,7 +99,7 @@ def _expected_type(spec: Any) -> str:
     return " or ".join(_EXPECTED_TYPES.get(str(n), str(n)) for n in names)
 
 
-def _unexpected_keys(error: ValidationError) -> list[str]:
+def _unexpected_keys(error: AnyError) -> list[str]:
     instance: Any = error.instance
     schema: Any = error.schema
     if not isinstance(instance, dict) or not isinstance(schema, Mapping):
@@ -108,7 +113,7 @@ def _unexpected_keys(error: ValidationError) -> list[str]:
     ]
 
 
-def describe(error: ValidationError) -> str:
+def describe(error: AnyError) -> str:
     """Word one (leaf) validation error as an expectation.
 
     Args:
@@ -211,9 +216,9 @@ def _type_const(schema: Any) -> Any:
     return None
 
 
-def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
+def _meant_branch(error: AnyError) -> list[AnyError] | None:
     """Return the errors of the only alternative whose ``type`` fits the value, if there is one."""
-    by_branch: dict[Any, list[ValidationError]] = {}
+    by_branch: dict[Any, list[AnyError]] = {}
     for sub in error.context:
         branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
         by_branch.setdefault(branch, []).append(sub)
@@ -225,7 +230,7 @@ def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
-def _leaves(error: ValidationError, document: Any) -> Iterator[ValidationError]:
+def _leaves(error: AnyError, document: Any) -> Iterator[AnyError]:
     if not error.context:
         yield error
         return
@@ -249,7 +254,7 @@ def _leaves(error: ValidationError, document: Any) -> Iterator[ValidationError]:
         yield from _leaves(sub, document)
 
 
-def _anyof_message(error: ValidationError) -> str:
+def _anyof_message(error: AnyError) -> str:
     options: list[str] = []
     for sub in error.context:
         text = f"{pointer(sub.absolute_path) or '/'}: {describe(sub)}"
@@ -258,7 +263,7 @@ def _anyof_message(error: ValidationError) -> str:
     return "expected at least one of: " + "; ".join(options)
 
 
-def _false_schema_key(error: ValidationError, document: Any) -> str | None:
+def _false_schema_key(error: AnyError, document: Any) -> str | None:
     """Name the key a ``false`` sub-schema rejected.
 
     python-jsonschema does not add the property name to the path of an error raised by a
@@ -278,7 +283,7 @@ def _false_schema_key(error: ValidationError, document: Any) -> str | None:
     return str(candidates[0]) if len(candidates) == 1 else None
 
 
-def _problem(error: ValidationError, identifier: str, document: Any) -> Problem:
+def _problem(error: AnyError, identifier: str, document: Any) -> Problem:
     if error.validator == "false" and error.absolute_path:
         key = error.absolute_path[-1]
         return Problem(
@@ -313,7 +318,7 @@ def _problem(error: ValidationError, identifier: str, document: Any) -> Problem:
     )
 
 
-def _unmatched_type(error: ValidationError, document: Any, identifier: str) -> Problem | None:
+def _unmatched_type(error: AnyError, document: Any, identifier: str) -> Problem | None:
     """Report a document whose ``type`` matches no branch, instead of every branch's errors."""
     if _type_branch({"oneOf": error.validator_value}, document) is not None:
         return None
@@ -365,7 +370,7 @@ def collect(validator: Validator, document: Any, identifier: str) -> list[Proble
     return from_errors(validator.iter_errors(document), document, identifier)
 
 
-def from_errors(errors: Iterable[ValidationError], document: Any, identifier: str) -> list[Problem]:
+def from_errors(errors: Iterable[AnyError], document: Any, identifier: str) -> list[Problem]:
     """Word python-jsonschema errors (or errors shaped like them) as problems.
 
     Args:

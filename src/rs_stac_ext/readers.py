@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -136,9 +137,7 @@ class _Reader:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return self._parse_slowly(data, source, line)
-        if self._may_be_too_deep(data) and _depth(document, self.settings.max_depth) > (
-            self.settings.max_depth
-        ):
+        if self._may_be_too_deep(data) and too_deep(document, self.settings.max_depth):
             return InputDocument(
                 source,
                 line,
@@ -181,9 +180,7 @@ class _Reader:
             )
         except (ValueError, RecursionError) as exc:
             return InputDocument(source, line, error=ReadError("json", f"{source}: {exc}"))
-        if self._may_be_too_deep(data) and (
-            _depth(document, self.settings.max_depth) > self.settings.max_depth
-        ):
+        if self._may_be_too_deep(data) and (too_deep(document, self.settings.max_depth)):
             return InputDocument(
                 source,
                 line,
@@ -428,6 +425,40 @@ def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def too_deep(document: Any, limit: int) -> bool:
+    """Tell whether a parsed document nests arrays and objects more than ``limit`` levels deep.
+
+    The top-level array or object is level 1. jsonschema-rs walks the document (in native
+    code, much faster than a Python walk over every value) when it is installed.
+    """
+    checker = _depth_checker(limit)
+    if checker is not None:
+        return not checker.is_valid(document)
+    return _depth(document, limit) > limit
+
+
+@cache
+def _depth_checker(limit: int) -> Any:
+    """Return a jsonschema-rs validator that fails any container nested deeper than ``limit``.
+
+    Level ``k`` sends every array item and object member to level ``k + 1``; past ``limit``
+    only scalars pass.
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
+        return None
+    levels: dict[str, Any] = {
+        f"level{k}": {
+            "items": {"$ref": f"#/definitions/level{k + 1}"},
+            "additionalProperties": {"$ref": f"#/definitions/level{k + 1}"},
+        }
+        for k in range(1, limit + 1)
+    }
+    levels[f"level{limit + 1}"] = {"type": ["string", "number", "boolean", "null"]}
+    return jsonschema_rs.Draft7Validator({"definitions": levels, "$ref": "#/definitions/level1"})
 
 
 def _depth(value: Any, limit: int) -> int:

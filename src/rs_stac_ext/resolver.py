@@ -53,18 +53,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
-
-import referencing
-import referencing.exceptions
-from referencing.jsonschema import DRAFT7, UnknownDialect, specification_with
 
 from rs_stac_ext._catalog import DocumentKind
 from rs_stac_ext._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext._resources import extensions_root
 from rs_stac_ext.errors import RsStacExtError
 from rs_stac_ext.schemas import find_version, get_schema, is_known, versions
+
+if TYPE_CHECKING:
+    import referencing
 
 __all__ = [
     "SCHEMA_MAP_NAME",
@@ -279,6 +278,8 @@ def schema_references(contents: Mapping[str, Any], base: str) -> list[str]:
 
 def _is_metaschema(uri: str) -> bool:
     # jsonschema bundles the dialect metaschemas and consults them before any registry.
+    from referencing.jsonschema import UnknownDialect, specification_with
+
     try:
         specification_with(uri)
     except UnknownDialect:
@@ -289,36 +290,63 @@ def _is_metaschema(uri: str) -> bool:
 # --- the pystac bundle ------------------------------------------------------------------------
 
 
+# The schemas pystac ships as package data (those its ``get_local_schema_cache`` reads), by the
+# URI they answer to. They are read from pystac's folder without importing pystac, which is slow
+# to import and not otherwise needed to validate.
+_PYSTAC_STAC_VERSION = "1.1.0"
+_PYSTAC_OBJECTS = ("item", "catalog", "collection")
+_PYSTAC_ITEM_PARTS = (
+    "bands",
+    "basics",
+    "common",
+    "data-values",
+    "datetime",
+    "instrument",
+    "licensing",
+    "provider",
+)
+_PYSTAC_GEOJSON = ("Feature", "Geometry")
+
+
+def _pystac_schema_folder() -> Path:
+    """Locate pystac's ``validation/jsonschemas`` folder without executing pystac."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pystac")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pystac is not installed")
+    for location in spec.submodule_search_locations:
+        folder = Path(location, "validation", "jsonschemas")
+        if folder.is_dir():
+            return folder
+    raise FileNotFoundError("pystac has no validation/jsonschemas folder")
+
+
+def _pystac_files() -> Iterator[tuple[str, PurePosixPath]]:
+    """Each bundled schema's URI and its path relative to pystac's schema folder."""
+    base = f"https://schemas.stacspec.org/v{_PYSTAC_STAC_VERSION}/"
+    spec = PurePosixPath("stac-spec", f"v{_PYSTAC_STAC_VERSION}")
+    for name in _PYSTAC_OBJECTS:
+        yield f"{base}{name}-spec/json-schema/{name}.json", spec / f"{name}.json"
+    for name in _PYSTAC_ITEM_PARTS:
+        yield f"{base}item-spec/json-schema/{name}.json", spec / f"{name}.json"
+    for name in _PYSTAC_GEOJSON:
+        yield f"https://geojson.org/schema/{name}.json", PurePosixPath("geojson", f"{name}.json")
+
+
 def _load_pystac_bundle() -> tuple[dict[str, tuple[dict[str, Any], str]], str | None]:
     """Read pystac's bundled schemas as {uri: (schema, location)}, or say why not."""
     try:
-        import pystac
-        import pystac.validation.local_validator as local_validator
-
-        raw = local_validator.get_local_schema_cache()
+        folder = _pystac_schema_folder()
         bundle: dict[str, tuple[dict[str, Any], str]] = {}
-        for uri, schema in raw.items():
-            if isinstance(uri, str) and isinstance(schema, dict):
-                bundle[_normalise(uri)] = (schema, _pystac_location(uri, pystac.__version__))
+        for uri, relative in _pystac_files():
+            path = folder / relative
+            schema = json.loads(path.read_bytes())
+            if isinstance(schema, dict):
+                bundle[_normalise(uri)] = (schema, str(path))
     except Exception as exc:  # any change in pystac's layout only empties this source
         return {}, f"{type(exc).__name__}: {exc}"
     return bundle, None
-
-
-def _pystac_location(uri: str, version: str) -> str:
-    import importlib.resources
-
-    fallback = f"pystac {version} package data"
-    try:
-        root = importlib.resources.files("pystac.validation.jsonschemas")
-        parts = urlsplit(uri).path.strip("/").split("/")
-        for candidate in (("geojson", parts[-1]), ("stac-spec", parts[0], parts[-1])):
-            resource = root.joinpath(*candidate)
-            if resource.is_file():
-                return str(resource)
-    except Exception:  # the location is informative only
-        return fallback
-    return fallback
 
 
 # --- the resolver -----------------------------------------------------------------------------
@@ -395,6 +423,8 @@ class SchemaResolver:
             An immutable ``referencing.Registry``. Build validators once and reuse them: call
             this again after resolving or fetching more schemas to include them up front.
         """
+        import referencing
+
         with self._lock:
             if self._registry is None:
                 self._registry = referencing.Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
@@ -691,6 +721,8 @@ class SchemaResolver:
     # -- references --
 
     def _retrieve(self, uri: str) -> referencing.Resource[Any]:
+        import referencing.exceptions
+
         try:
             found = self.resolve(uri)
         except SchemaUnavailableError as exc:
@@ -701,6 +733,8 @@ class SchemaResolver:
         with self._lock:
             resource = self._resources.get(found.uri)
         if resource is None:
+            from referencing.jsonschema import DRAFT7, specification_with
+
             dialect = found.contents.get("$schema")
             specification = specification_with(
                 dialect if isinstance(dialect, str) else "", default=DRAFT7

@@ -334,9 +334,7 @@ def _datetime_range(document: dict[str, Any]) -> Iterator[Problem]:
         )
 
 
-def _undeclared_prefixes(
-    document: dict[str, Any], declared: tuple[str, ...]
-) -> Iterator[Problem]:
+def _undeclared_prefixes(document: dict[str, Any], declared: tuple[str, ...]) -> Iterator[Problem]:
     places: list[tuple[list[str | int], Any]] = [([], document)]
     properties = document.get("properties")
     if isinstance(properties, dict):

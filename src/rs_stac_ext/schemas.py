@@ -23,17 +23,18 @@ import json
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
-from typing import Any
-
-import jsonschema
-import referencing
-import referencing.exceptions
-from jsonschema.protocols import Validator
-from referencing.jsonschema import DRAFT7
+from typing import TYPE_CHECKING, Any
 
 from rs_stac_ext._catalog import VERSIONS, DocumentKind, ExtensionName, ExtensionVersion
 from rs_stac_ext._resources import extensions_root
 from rs_stac_ext.errors import UnknownIdentifierError
+
+# jsonschema and referencing are imported where they are used: the schema lookups alone (and
+# so the ``rs-stac`` start-up) do not pay for them.
+if TYPE_CHECKING:
+    import jsonschema
+    import referencing
+    from jsonschema.protocols import Validator
 
 __all__ = [
     "DocumentKind",
@@ -215,6 +216,8 @@ def get_openapi(identifier: str) -> dict[str, Any]:
 
 
 def _refuse(uri: str) -> referencing.Resource[Any]:
+    import referencing.exceptions
+
     # referencing's attrs classes are not understood by mypy's attrs support.
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
@@ -228,6 +231,9 @@ def registry() -> referencing.Registry[Any]:
     Returns:
         An immutable ``referencing.Registry``.
     """
+    import referencing
+    from referencing.jsonschema import DRAFT7
+
     resources: list[tuple[str, referencing.Resource[Any]]] = []
     for entry in versions(kind=DocumentKind.JSON_SCHEMA):
         resource = DRAFT7.create_resource(dict(_parsed_schema(entry.identifier)))
@@ -261,6 +267,8 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
     mode = FormatMode(mode)
     if mode is FormatMode.NONE:
         return None
+    import jsonschema
+
     source = (
         jsonschema.FormatChecker()
         if mode is FormatMode.ALL
@@ -280,6 +288,8 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
 
 @cache
 def _validator(canonical: str, mode: FormatMode) -> Validator:
+    import jsonschema
+
     schema = _parsed_schema(canonical)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
     validator: Validator = cls(schema, registry=registry(), format_checker=format_checker(mode))

@@ -300,9 +300,7 @@ class Validator:
         rules: RuleSet | None = None
         if self.options.schema is None and (self.options.rules or self.options.lint):
             listed = document.get("stac_extensions") if isinstance(document, dict) else None
-            rules = RuleSet.for_extensions(
-                listed, rules=self.options.rules, lint=self.options.lint
-            )
+            rules = RuleSet.for_extensions(listed, rules=self.options.rules, lint=self.options.lint)
         return _Plan(
             compiled=self.compiler.compile(usable) if usable else None,
             checked=tuple(usable),

@@ -1,0 +1,163 @@
+"""``rs-stac validate``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from rs_stac_ext._cli_common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    format_option,
+    resolver_options,
+    resolver_settings,
+)
+from rs_stac_ext.engine import Engine
+from rs_stac_ext.errors import UnknownIdentifierError
+from rs_stac_ext.schemas import FormatMode
+
+__all__ = ["validate_command"]
+
+
+@click.command("validate")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--schema",
+    "schema",
+    metavar="ID",
+    default=None,
+    help="Check every document against this one schema only (no core schema, no rules).",
+)
+@format_option
+@click.option(
+    "--format-checks",
+    type=click.Choice([mode.value for mode in FormatMode]),
+    default=FormatMode.DRAFT7.value,
+    show_default=True,
+    help="Which `format` keywords are asserted: draft7 (date-time, date, email, ipv4, ipv6, "
+    "regex), all (also uuid), none.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice([engine.value for engine in Engine]),
+    default=Engine.AUTO.value,
+    show_default=True,
+    help="auto: jsonschema-rs where it gives python-jsonschema's verdicts; python: reference only.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 means one per CPU.",
+)
+@resolver_options
+@click.option("--no-rules", is_flag=True, help="Skip the checks a schema cannot express.")
+@click.option("--no-lint", is_flag=True, help="No warnings about undeclared prefixes.")
+@click.option("--no-core", is_flag=True, help="Skip the STAC core schema.")
+@click.option("--no-follow", is_flag=True, help="Do not read the children of catalogs.")
+@click.option(
+    "--no-split", is_flag=True, help="Check a FeatureCollection as one document, not per Item."
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=256 * 2**20,
+    show_default=True,
+    help="Largest JSON file or NDJSON line accepted.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    default=128,
+    show_default=True,
+    help="Deepest nesting accepted.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when a named schema could not be checked.")
+@click.option("-q", "--quiet", is_flag=True, help="Text output: only documents with problems.")
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr [default: tty].")
+def validate_command(
+    inputs: tuple[str, ...],
+    schema: str | None,
+    output_format: str,
+    format_checks: str,
+    engine: str,
+    jobs: int,
+    no_rules: bool,
+    no_lint: bool,
+    no_core: bool,
+    no_follow: bool,
+    no_split: bool,
+    max_bytes: int,
+    max_depth: int,
+    strict: bool,
+    quiet: bool,
+    progress: bool | None,
+    **options: Any,
+) -> None:
+    """Validate STAC documents: files, folders, NDJSON, '-' (stdin) or STAC API URLs.
+
+    Each document is checked against the STAC core schema, every schema in its
+    stac_extensions and the rules a schema cannot express. Every problem is reported with
+    its JSON pointer. Exit 0: all valid; 1: a document is invalid; 2: usage or I/O error.
+    """
+    from rs_stac_ext.readers import ReaderSettings
+    from rs_stac_ext.report import Progress, Renderer, Summary, unchecked_text
+    from rs_stac_ext.validation import ValidationOptions, default_jobs, validate_mapped
+
+    resolver = resolver_settings(**options)
+    settings = ValidationOptions(
+        schema=schema,
+        formats=FormatMode(format_checks),
+        engine=Engine(engine),
+        rules=not no_rules,
+        lint=not no_lint,
+        core=not no_core,
+        resolver=resolver,
+        reader=ReaderSettings(
+            split_collections=not no_split,
+            follow_links=not no_follow,
+            max_bytes=max_bytes,
+            max_depth=max_depth,
+            allow_hosts=resolver.allow_hosts,
+            timeout=resolver.timeout,
+        ),
+    )
+    # Workers (or this process, with one job) render the output; here it is only written.
+    renderer = Renderer(output_format, quiet=quiet)
+    summary = Summary()
+    meter = Progress(enabled=progress)
+    workers = default_jobs() if jobs == 0 else jobs
+    try:
+        for rendered in validate_mapped(inputs, renderer, settings, jobs=workers):
+            _write(rendered.data)
+            summary.merge(rendered.tally)
+            meter.tick(rendered.tally.documents)
+    except UnknownIdentifierError as exc:
+        raise click.UsageError(str(exc)) from None
+    finally:
+        meter.close()
+    if output_format != "json":
+        _write(unchecked_text(summary).encode("utf-8"))
+    sys.stdout.flush()
+    click.echo(summary.line(), err=True)
+    if summary.io_errors:
+        sys.exit(EXIT_USAGE)
+    if summary.invalid or (strict and summary.incomplete):
+        sys.exit(EXIT_INVALID)
+    sys.exit(EXIT_OK)
+
+
+def _write(data: bytes) -> None:
+    """Write UTF-8 output to standard output (its binary buffer when it has one)."""
+    if not data:
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+    else:
+        sys.stdout.write(data.decode("utf-8"))

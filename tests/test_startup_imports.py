@@ -1,0 +1,63 @@
+"""``rs-stac validate`` starts without the heavy optional dependencies.
+
+Run in a fresh interpreter: the test process itself has long imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pystac", "yaml", "httpx", "starlette", "uvicorn", "boto3", "urllib3", "jsonschema")
+
+PROBE = """
+import json, sys
+import click
+from rs_stac_ext.cli import main
+with click.Context(main) as ctx:
+    command = main.get_command(ctx, {name!r})
+print(json.dumps({{
+    "command": command.name if command is not None else None,
+    "loaded": sorted(m for m in {heavy!r} if m in sys.modules),
+}}))
+"""
+
+
+def probe(name: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(name=name, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed
+
+
+@pytest.mark.parametrize("name", ["validate", "schemas", "examples", "migrate"])
+def test_command_resolves_without_heavy_imports(name: str) -> None:
+    assert probe(name) == {"command": name, "loaded": []}
+
+
+def test_package_import_is_light() -> None:
+    code = (
+        "import json, sys, rs_stac_ext, rs_stac_ext.cli;"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(result.stdout) == []
+
+
+def test_probe_sees_a_command_s_own_imports() -> None:
+    # `map` reads its station registry with yaml: the probe must notice that import.
+    assert probe("map") == {"command": "map", "loaded": ["yaml"]}
+
+
+def test_unknown_command_resolves_to_none() -> None:
+    assert probe("no-such-command") == {"command": None, "loaded": []}
