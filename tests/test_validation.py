@@ -310,3 +310,16 @@ def test_workers_render_the_same_output_as_one_process(tmp_path: Path) -> None:
             assert [json.loads(line)["line"] for line in json_lines] == list(range(1, 42))
         else:
             assert outputs[1].decode().count(": INVALID") == 9
+
+
+def test_json_lines_are_the_reports_as_dicts(tmp_path: Path) -> None:
+    from rs_stac_ext.report import json_line
+
+    broken = cadip_item()
+    broken["properties"]["cadip:num_channels"] = "two"
+    (report,) = run([broken], tmp_path)
+    assert report.errors and report.not_checked
+    line = json_line(report)
+    assert json.loads(line) == report.to_dict()
+    assert list(json.loads(line)) == list(report.to_dict())
+    assert list(json.loads(line)["errors"][0]) == list(report.errors[0].to_dict())

@@ -48,7 +48,8 @@ def json_line(report: DocumentReport) -> str:
 def _json_bytes(report: DocumentReport) -> bytes:
     """Return the JSON line of one report, UTF-8 encoded, without line feed."""
     try:
-        return orjson.dumps(report.to_dict())
+        # orjson writes a dataclass field by field, in order: the same object as to_dict().
+        return orjson.dumps(report)
     except TypeError:  # a value orjson cannot encode: an integer beyond 64 bits, a lone surrogate
         return json.dumps(report.to_dict()).encode("ascii")
 

@@ -369,7 +369,11 @@ def _is_declared(prefix: str, declared: tuple[str, ...]) -> bool:
 
 
 def _field_names(document: dict[str, Any]) -> set[str]:
-    """Return the names of every field lint looks at (top level, properties, assets)."""
+    """Return a superset of the names lint looks at (top level, properties, assets).
+
+    The sets are filled in native code; a non-object asset may add stray names, which only
+    sends the document to the exact check.
+    """
     names = set(document)
     properties = document.get("properties")
     if isinstance(properties, dict):
@@ -377,9 +381,12 @@ def _field_names(document: dict[str, Any]) -> set[str]:
     for container in ("assets", "item_assets"):
         assets = document.get(container)
         if isinstance(assets, dict):
-            for asset in assets.values():
-                if isinstance(asset, dict):
-                    names.update(asset)
+            try:
+                names.update(*assets.values())
+            except TypeError:  # something unhashable, or not iterable
+                for asset in assets.values():
+                    if isinstance(asset, dict):
+                        names.update(asset)
     return names
 
 
@@ -450,7 +457,7 @@ class RuleSet:
         """Tell quickly whether every prefixed name belongs to a declared extension."""
         known = self._prefix_declared
         for name in names:
-            if ":" not in name or name in _UNPREFIXED_OK:
+            if not isinstance(name, str) or ":" not in name or name in _UNPREFIXED_OK:
                 continue
             prefix = name.partition(":")[0]
             if not prefix:

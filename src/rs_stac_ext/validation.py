@@ -440,7 +440,11 @@ def _run_task(
 
 
 def _tasks(
-    inputs: Iterable[Any], reader: ReaderSettings, stdin: IO[bytes] | None, batch_size: int
+    inputs: Iterable[Any],
+    reader: ReaderSettings,
+    stdin: IO[bytes] | None,
+    batch_size: int,
+    jobs: int,
 ) -> Iterator[list[InputDocument] | _Chunk]:
     """Split the work into chunks and batches.
 
@@ -454,7 +458,7 @@ def _tasks(
             if pending:
                 yield from _batches(_records(pending, reader, stdin), batch_size)
                 pending = []
-            yield from _ndjson_chunks(path, _CHUNK_BYTES)
+            yield from _ndjson_chunks(path, _chunk_size(Path(path).stat().st_size, jobs))
         else:
             pending.append(item)
     if pending:
@@ -462,6 +466,11 @@ def _tasks(
 
 
 _CHUNK_BYTES = 4 * 2**20
+
+
+def _chunk_size(file_size: int, jobs: int) -> int:
+    """Return the chunk size for a file: at least eight chunks per worker, at most 4 MiB."""
+    return min(_CHUNK_BYTES, max(64 * 2**10, file_size // (8 * jobs) + 1))
 
 
 def _batches(records: Iterable[InputDocument], size: int) -> Iterator[list[InputDocument]]:
@@ -558,7 +567,7 @@ def validate_mapped(
     # sending a file offset, or bytes, is cheaper than sending documents.
     reader = dataclasses.replace(reader, defer_parsing=True)
     settings = dataclasses.replace(settings, reader=reader)
-    tasks = _tasks(inputs, reader, stdin, batch_size)
+    tasks = _tasks(inputs, reader, stdin, batch_size, jobs)
     yield from _validate_parallel(tasks, settings, jobs, transform)
 
 
