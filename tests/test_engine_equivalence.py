@@ -153,3 +153,56 @@ def test_fast_problems_name_the_same_places_as_python(
         assert _where(fast) == _where(reference)
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("^[\\w\\-\\.\\+]+$", "^[A-Za-z0-9_\\-\\.\\+]+$"),
+        ("^\\d{3}\\s\\w+$", "^[0-9]{3}[ \\t\\n\\r\\f\\v][A-Za-z0-9_]+$"),
+        ("^[^\\w]+$", None),
+        ("^\\w\\W$", None),
+        ("\\bword", None),
+        ("(?i)\\d", None),
+        ("(?!x)\\d", None),
+    ],
+)
+def test_ascii_subset_of_unsafe_patterns(pattern: str, expected: str | None) -> None:
+    from rs_stac_ext.engine import _ascii_subset
+
+    assert _ascii_subset(pattern) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(
+        ["^[\\w\\-\\.\\+]+$", "^\\d{2,4}\\s?\\w*$", "^(\\w+|\\d)-[\\s\\w]$", "\\w\\d"]
+    ),
+    text=st.text(
+        alphabet=st.sampled_from([*"aZ09_-.+ \t\n", "é", "٣", "\u0301", "‿", "½", "\u2003"]),
+        max_size=8,
+    ),
+)
+def test_unsafe_patterns_agree_inside_and_outside_their_ascii_subset(
+    pattern: str, text: str
+) -> None:
+    """Strings the ASCII subset accepts go no further; every other one is decided by Python."""
+    compiler = SchemaCompiler(_InlineSource({"urn:test": {"pattern": pattern}}))
+    compiled = compiler.compile(["urn:test"])
+    assert compiled.fast is not None
+    reference = compiled.reference["urn:test"].is_valid(text)
+    assert compiled.fast.is_valid(text) == reference
+    if not reference:
+        problems = compiled._fast_problems(text)
+        assert problems is not None
+        assert [(p.keyword, p.path) for p in problems] == [("pattern", "")]
+
+
+class _InlineSource:
+    def __init__(self, contents: dict[str, Any]) -> None:
+        self.contents = contents
+
+    def resolve_contents(self, uri: str) -> Any:
+        if uri not in self.contents:
+            raise LookupError(uri)
+        return self.contents[uri]

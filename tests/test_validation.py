@@ -318,8 +318,34 @@ def test_json_lines_are_the_reports_as_dicts(tmp_path: Path) -> None:
     broken = cadip_item()
     broken["properties"]["cadip:num_channels"] = "two"
     (report,) = run([broken], tmp_path)
-    assert report.errors and report.not_checked
+    assert report.errors
+    assert report.not_checked
     line = json_line(report)
     assert json.loads(line) == report.to_dict()
     assert list(json.loads(line)) == list(report.to_dict())
     assert list(json.loads(line)["errors"][0]) == list(report.errors[0].to_dict())
+
+
+def test_lint_names_each_undeclared_prefix_once_in_every_document(tmp_path: Path) -> None:
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    item["properties"]["sat:orbit_state"] = "ascending"
+    item["properties"]["sat:relative_orbit"] = 7
+    item["properties"]["gsd"] = 10
+    assets = item.setdefault("assets", {})
+    assets["data"] = {"href": "data.tif", "proj:code": "EPSG:4326"}
+    assets["odd"] = ["not:an-asset"]  # not an object: its strings are no field names
+    declared = dict(item, stac_extensions=[*item["stac_extensions"], _PROJECTION])
+    reports = run([item, item, declared], tmp_path)
+    lint = [
+        [(p.path, p.severity) for p in r.warnings if p.keyword == "lint/undeclared-extension"]
+        for r in reports
+    ]
+    expected = [
+        ("/properties/sat:orbit_state", "warning"),
+        ("/assets/data/proj:code", "warning"),
+    ]
+    assert lint[0] == lint[1] == expected  # the second document of a kind is checked as fully
+    assert lint[2] == [("/properties/sat:orbit_state", "warning")]
+
+
+_PROJECTION = "https://stac-extensions.github.io/projection/v2.0.0/schema.json"

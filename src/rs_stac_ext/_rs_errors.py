@@ -124,11 +124,18 @@ def _kind(error: Any) -> str:
 
 
 def _wrapper_format(error: Any, path: list[Any]) -> SchemaError | None:
-    """Fold our fast-subset ``anyOf`` (pattern or format) back into one ``format`` error."""
+    """Fold our fast-subset ``anyOf`` back into the one error Python reports.
+
+    That is a ``format`` error, or a ``pattern`` error when the format stands for a pattern
+    only Python reads correctly.
+    """
     for branch in error.kind.context:
         for sub in branch:
             if _kind(sub) == "Format":
-                name = sub.kind.as_dict().get("format")
+                name = str(sub.kind.as_dict().get("format"))
+                if name.startswith(PYTHON_PATTERN_FORMAT):
+                    pattern = name.removeprefix(PYTHON_PATTERN_FORMAT)
+                    return _make("pattern", pattern, sub.instance, {"pattern": pattern}, path, ())
                 return _make("format", name, sub.instance, {"format": name}, path, ())
     return None
 

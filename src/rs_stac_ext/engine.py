@@ -79,6 +79,45 @@ def fast_engine_available() -> bool:
     return jsonschema_rs is not None
 
 
+# Unsafe constructs an ASCII subset cannot stand in for: negations and complements (a smaller
+# class would match *more*), anchors and assertions, group extensions, Unicode properties.
+_NO_ASCII_SUBSET = re.compile(r"\\[WDSbBZApPN]|\(\?|\[\^|\[\]")
+_ASCII_CLASSES = {"w": "A-Za-z0-9_", "d": "0-9", "s": " \\t\\n\\r\\f\\v"}
+
+
+def _ascii_subset(pattern: str) -> str | None:
+    r"""Return a pattern matching a subset of what Python's ``re`` matches, read alike by both.
+
+    ``\w``, ``\d`` and ``\s`` become their ASCII parts, which every engine reads the same
+    way; with no negation or assertion in the pattern, any string the result matches also
+    matches the original in Python. ``None`` when that cannot be promised.
+    """
+    if _NO_ASCII_SUBSET.search(pattern):
+        return None
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped in _ASCII_CLASSES:
+                ascii_class = _ASCII_CLASSES[escaped]
+                out.append(ascii_class if in_class else f"[{ascii_class}]")
+            else:
+                out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        out.append(char)
+        index += 1
+    subset = "".join(out)
+    return None if _UNSAFE_REGEX.search(subset) else subset
+
+
 def _python_dollar(pattern: str) -> str:
     """Rewrite unescaped ``$`` outside character classes to Python's meaning of ``$``."""
     out: list[str] = []
@@ -144,7 +183,12 @@ def _for_fast_engine(
             if _UNSAFE_REGEX.search(value):
                 name = f"{_PYTHON_PATTERN_FORMAT}{value}"
                 python_patterns[name] = value
-                extra.append({"format": name})
+                subset = _ascii_subset(value)
+                if subset is None:
+                    extra.append({"format": name})
+                else:  # Python is called only for strings outside the ASCII subset
+                    fast = {"type": "string", "pattern": _python_dollar(subset)}
+                    extra.append({"anyOf": [fast, {"format": name}]})
             else:
                 copied[key] = _python_dollar(value)
         elif key == "patternProperties" and isinstance(value, dict):

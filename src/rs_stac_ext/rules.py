@@ -417,7 +417,7 @@ class RuleSet:
     declared: tuple[str, ...]
     rules: bool = True
     lint: bool = True
-    _prefix_declared: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    _cleared: set[Any] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def for_extensions(
@@ -455,19 +455,22 @@ class RuleSet:
 
     def _all_declared(self, names: set[str]) -> bool:
         """Tell quickly whether every prefixed name belongs to a declared extension."""
-        known = self._prefix_declared
-        for name in names:
-            if not isinstance(name, str) or ":" not in name or name in _UNPREFIXED_OK:
-                continue
-            prefix = name.partition(":")[0]
-            if not prefix:
-                continue
-            verdict = known.get(prefix)
-            if verdict is None:
-                verdict = known[prefix] = _is_declared(prefix, self.declared)
-            if not verdict:
-                return False
+        unseen = names - self._cleared  # usually empty: documents of a kind share their fields
+        if not unseen:
+            return True
+        if len(self._cleared) > _MAX_CLEARED:
+            self._cleared.clear()
+        for name in unseen:
+            if isinstance(name, str) and ":" in name and name not in _UNPREFIXED_OK:
+                prefix = name.partition(":")[0]
+                if prefix and not _is_declared(prefix, self.declared):
+                    return False
+            self._cleared.add(name)
         return True
+
+
+# Field names remembered per rule set as needing no warning; past this, it starts afresh.
+_MAX_CLEARED = 100_000
 
 
 @lru_cache(maxsize=1024)
