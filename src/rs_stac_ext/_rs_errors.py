@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urldefrag
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -98,7 +98,28 @@ class _UnmappedError(Exception):
 
 
 def _walk(document: Any, fragment: str) -> tuple[Any, Any, str]:
-    """Return (parent schema object, keyword value, keyword) at a JSON pointer fragment."""
+    """Return (parent schema object, keyword value, keyword) at a JSON pointer fragment.
+
+    Results are remembered per schema object: one invalid document often reports dozens of
+    errors at the same few keywords.
+    """
+    key = (id(document), fragment)
+    found = _WALKS.get(key)
+    if found is not None and found[0] is document:
+        return found[1]
+    result = _walk_uncached(document, fragment)
+    if len(_WALKS) > _MAX_WALKS:
+        _WALKS.clear()
+    _WALKS[key] = (document, result)
+    return result
+
+
+# Keeping the schema object in the value makes a recycled id() harmless.
+_WALKS: dict[tuple[int, str], tuple[Any, tuple[Any, Any, str]]] = {}
+_MAX_WALKS = 10_000
+
+
+def _walk_uncached(document: Any, fragment: str) -> tuple[Any, Any, str]:
     parts = [unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:]]
     if not parts:
         raise _UnmappedError(fragment)
@@ -180,7 +201,7 @@ def _convert(
     location = getattr(error, "absolute_keyword_location", None)
     if not isinstance(location, str):
         raise _UnmappedError("no keyword location")
-    uri, fragment = urldefrag(location)
+    uri, _, fragment = location.partition("#")
     contents = originals.get(uri.removesuffix("#"))
     prefix = [branch] if branch is not None else []
     if kind == "Format":

@@ -47,7 +47,7 @@ _EXPECTED_TYPES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One reason a document fails a schema.
 

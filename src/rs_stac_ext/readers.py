@@ -37,7 +37,7 @@ JSON_SUFFIXES = (".json", ".geojson")
 ErrorKind = Literal["io", "json", "limit", "network", "usage"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadError:
     """Why an input could not be turned into a document.
 
@@ -55,7 +55,7 @@ class ReadError:
     column: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InputDocument:
     """One document (or one failure to read one).
 

@@ -71,7 +71,7 @@ def core_schema_uri(document_type: str, stac_version: str) -> str | None:
     return f"https://schemas.stacspec.org/v{stac_version}/{kind}-spec/json-schema/{kind}.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotChecked:
     """A schema a document names but that could not be had.
 
@@ -88,7 +88,7 @@ class NotChecked:
         return {"schema": self.schema, "reason": self.reason}
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentReport:
     """The verdict on one document.
 
@@ -231,11 +231,17 @@ class Validator:
             )
         document = record.document
         plan = self._plan_for(document)
-        problems = list(plan.choice_problems)
-        if plan.compiled is not None:
-            problems.extend(plan.compiled.problems(document))
+        compiled = plan.compiled
+        if compiled is None:
+            problems = list(plan.choice_problems)
+        elif compiled.fast is not None and compiled.fast.is_valid(document):
+            problems = list(plan.choice_problems)  # the common case, asked directly
+        else:
+            problems = [*plan.choice_problems, *compiled.problems(document)]
         if plan.rules is not None:
-            problems.extend(plan.rules.run(document))
+            found = plan.rules.run(document)
+            if found:
+                problems.extend(found)
         identifier = document.get("id") if isinstance(document, dict) else None
         if not problems:
             return DocumentReport(
