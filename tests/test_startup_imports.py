@@ -8,8 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from conftest import load_json
+from rs_stac_ext._resources import extensions_root
 
 HEAVY = ("pystac", "yaml", "httpx", "starlette", "uvicorn", "boto3", "urllib3", "jsonschema")
 
@@ -61,3 +65,30 @@ def test_probe_sees_a_command_s_own_imports() -> None:
 
 def test_unknown_command_resolves_to_none() -> None:
     assert probe("no-such-command") == {"command": None, "loaded": []}
+
+
+def test_invalid_documents_are_reported_without_the_reference_engine(tmp_path: Path) -> None:
+    """jsonschema-rs answers and words them: python-jsonschema is never imported."""
+    item = load_json(extensions_root() / "auxip" / "examples" / "item.json")
+    broken_time = dict(item, properties=dict(item["properties"], created="2025-02-30T00:00:00Z"))
+    no_id = {key: value for key, value in item.items() if key != "id"}
+    source = tmp_path / "items.ndjson"
+    source.write_text(
+        "\n".join(json.dumps(doc) for doc in (item, broken_time, no_id)), encoding="utf-8"
+    )
+    code = (
+        "import json, sys\n"
+        "from rs_stac_ext.validation import validate\n"
+        f"reports = list(validate([{str(source)!r}]))\n"
+        "print(json.dumps({'valid': [r.valid for r in reports],"
+        " 'paths': [[p.path for p in r.errors] for r in reports],"
+        f" 'loaded': sorted(m for m in {HEAVY!r} if m in sys.modules)}}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    outcome = json.loads(result.stdout)
+    assert outcome["valid"] == [True, False, False]
+    assert outcome["paths"][1] == ["/properties/created"]
+    assert "" in outcome["paths"][2]
+    assert outcome["loaded"] == []

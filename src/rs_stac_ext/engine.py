@@ -6,8 +6,9 @@ asks it first and only runs python-jsonschema on documents it rejects.
 
 jsonschema-rs is used for a schema only where it gives the reference verdicts:
 
-* ``format`` is checked by calling python-jsonschema's own format checker for every format
-  name, so both engines assert exactly the same formats in every :class:`FormatMode`;
+* ``format`` is asserted for the same names in every :class:`FormatMode`: strings matching a
+  fast subset pattern pass in native code, every other one is decided by the checks of
+  :mod:`rs_stac_ext._formats`, which give python-jsonschema's verdicts (tested);
 * ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
   matches before a final line feed);
 * a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
@@ -29,6 +30,7 @@ from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rs_stac_ext._formats import FORMAT_CHECKS
 from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT
 from rs_stac_ext.problems import Problem
 from rs_stac_ext.resolver import schema_references
@@ -215,12 +217,6 @@ def _for_fast_engine(
 
 def _python_search(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.search(value) is not None
-
-
-def _conforms(mode: FormatMode, name: str, value: str) -> bool:
-    # python-jsonschema is imported only when a value misses the fast subset pattern.
-    checker = format_checker(mode)
-    return checker is None or bool(checker.conforms(value, name))
 
 
 def _asserted_formats(mode: FormatMode) -> frozenset[str]:
@@ -452,7 +448,7 @@ class SchemaCompiler:
             return None, f"{exc} is read differently by the two regex engines"
         names = set().union(*(_format_names(schema) for schema in contents.values()))
         functions: dict[str, Callable[[str], bool]] = {
-            name: partial(_conforms, FormatMode(self.formats), name) for name in names & asserted
+            name: FORMAT_CHECKS[name] for name in names & asserted
         }
         for name, pattern in python_patterns.items():
             functions[name] = partial(_python_search, re.compile(pattern))
