@@ -16,6 +16,7 @@ Drivers:
 
 * ``orjson``: parse every NDJSON line with orjson, nothing else (the parse floor);
 * ``rs-api``: ``rs_stac_ext.validation.validate`` over the NDJSON file, streamed;
+* ``rs-api-j2``: the same with ``jobs=2`` (two worker processes; wall-clock time);
 * ``pystac``: ``pystac.validation.validate_dict`` on every NDJSON line (parsed with orjson),
   with the extension schemas of the ``--schemas`` export folder put in pystac's schema cache;
 * ``stac-valid``: stac-valid's ``FastValidator`` on a FeatureCollection file, its own reader.
@@ -47,7 +48,7 @@ def run_orjson(source: Path, schemas: Path | None) -> Result:
     return {"items": count, "seconds": time.perf_counter() - started}
 
 
-def run_rs_api(source: Path, schemas: Path | None) -> Result:
+def run_rs_api(source: Path, schemas: Path | None, jobs: int = 1) -> Result:
     from rs_stac_ext.resolver import ResolverSettings
     from rs_stac_ext.validation import ValidationOptions, validate
 
@@ -57,7 +58,7 @@ def run_rs_api(source: Path, schemas: Path | None) -> Result:
     invalid: list[str | None] = []
     errors: dict[str, list[str]] = {}
     not_checked: set[str] = set()
-    for report in validate([source], options):
+    for report in validate([source], options, jobs=jobs):
         count += 1
         not_checked.update(item.schema for item in report.not_checked)
         if not report.valid:
@@ -142,6 +143,7 @@ def run_stac_valid(source: Path, schemas: Path | None) -> Result:
 DRIVERS: dict[str, Callable[[Path, Path | None], Result]] = {
     "orjson": run_orjson,
     "rs-api": run_rs_api,
+    "rs-api-j2": lambda source, schemas: run_rs_api(source, schemas, jobs=2),
     "pystac": run_pystac,
     "stac-valid": run_stac_valid,
 }

@@ -43,12 +43,13 @@ def test_quick_benchmark_reports_our_rows_and_finds_every_broken_item(tmp_path: 
             "rs-stac validate -j 1 (CLI)",
             "rs-stac validate -j 2 (CLI)",
             "rs_stac_ext.validate (API)",
+            "rs_stac_ext.validate jobs=2 (API)",
         ):
             assert (tool, name) in labels
 
     raw = json.loads((results / "results.json").read_text(encoding="utf-8"))
     ours = [row for row in raw["rows"] if row["role"] == "ours"]
-    assert len(ours) == 9
+    assert len(ours) == 12
     for row in ours:
         entry = manifest["sets"][row["dataset"]]
         assert row["items"] == entry["count"] == 20
