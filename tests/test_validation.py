@@ -349,3 +349,11 @@ def test_lint_names_each_undeclared_prefix_once_in_every_document(tmp_path: Path
 
 
 _PROJECTION = "https://stac-extensions.github.io/projection/v2.0.0/schema.json"
+
+
+@pytest.mark.parametrize("line_length", [0, 1, 10, 900, 5000, 70_000])
+def test_line_feeds_are_counted_for_long_and_short_lines(line_length: int) -> None:
+    from rs_stac_ext.validation import _count_lines
+
+    block = (b"x" * line_length + b"\n") * 50 + b"tail without line feed"
+    assert _count_lines(block) == block.count(b"\n") == 50

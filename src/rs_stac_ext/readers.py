@@ -284,13 +284,18 @@ class _Reader:
     def read_lines(
         self, lines: Iterable[bytes], source: str, *, start: int
     ) -> Iterator[InputDocument]:
+        defer = self.settings.defer_parsing
         for number, line in enumerate(lines, start=start):
             if not line or line.isspace():
                 continue
-            if self.settings.defer_parsing:
+            if defer:
                 yield InputDocument(source, number, raw=line)
+                continue
+            record = self.parse(line, source, number)
+            if _is_collection(record.document):
+                yield from self.expand(record)
             else:
-                yield from self.expand(self.parse(line, source, number))
+                yield record
 
     def expand(self, record: InputDocument) -> Iterator[InputDocument]:
         document = record.document
@@ -421,6 +426,10 @@ def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> 
             skipping = True
     if pieces:
         yield b"".join(pieces)
+
+
+def _is_collection(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("type") == "FeatureCollection"
 
 
 def _reject_constant(name: str) -> Any:

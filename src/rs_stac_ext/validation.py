@@ -412,7 +412,7 @@ def _ndjson_chunks(path: str, size: int) -> Iterator[_Chunk]:
             if not block:
                 return
             end = start + len(block)
-            newlines = block.count(b"\n")
+            newlines = _count_lines(block)
             if len(block) == size and not block.endswith(b"\n"):
                 while piece := stream.read(_SCAN_BYTES):
                     cut = piece.find(b"\n")
@@ -428,6 +428,23 @@ def _ndjson_chunks(path: str, size: int) -> Iterator[_Chunk]:
 
 
 _SCAN_BYTES = 2**16
+
+
+def _count_lines(block: bytes) -> int:
+    """Count the line feeds of a block.
+
+    Jumping from one line feed to the next is about twice as fast as counting byte by byte
+    when lines are long (STAC items are kilobytes); short lines are counted.
+    """
+    if block.count(b"\n", 0, 2**16) > 64:
+        return block.count(b"\n")
+    count = 0
+    find = block.find
+    at = find(b"\n")
+    while at >= 0:
+        count += 1
+        at = find(b"\n", at + 1)
+    return count
 
 
 def _check_chunk(chunk: _Chunk) -> list[DocumentReport]:
