@@ -12,6 +12,7 @@ import pytest
 from conftest import UPSTREAM, load_json
 from rs_stac_ext import schemas
 from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.engine import Engine
 from rs_stac_ext.readers import ReaderSettings
 from rs_stac_ext.resolver import ResolverSettings
 from rs_stac_ext.validation import DocumentReport, ValidationOptions, validate
@@ -357,3 +358,14 @@ def test_line_feeds_are_counted_for_long_and_short_lines(line_length: int) -> No
 
     block = (b"x" * line_length + b"\n") * 50 + b"tail without line feed"
     assert _count_lines(block) == block.count(b"\n") == 50
+
+
+def test_a_root_one_of_not_about_type_is_not_reported_as_a_wrong_type(tmp_path: Path) -> None:
+    """STAC's Item schema picks geometry forms with a root ``oneOf``: no branch names a type."""
+    item = load_json(extensions_root() / "auxip" / "examples" / "item.json")
+    item["geometry"] = {"type": "Polygon", "coordinates": [[[[]]]]}
+    for engine in ("auto", "python"):
+        (report,) = run([item], tmp_path, engine=Engine(engine))
+        assert not report.valid
+        assert "/geometry" in {problem.path for problem in report.errors}
+        assert not [p for p in report.errors if "expected a STAC object of type" in p.message]

@@ -324,6 +324,8 @@ def _unmatched_type(error: AnyError, document: Any, identifier: str) -> Problem 
         return None
     branches: Any = error.validator_value
     accepted = [_type_const(branch) for branch in branches]
+    if all(name is None for name in accepted):
+        return None  # the branches are not told apart by ``type``: report what failed in them
     names = ", ".join(_show(name) for name in accepted if name is not None)
     got = document.get("type") if isinstance(document, dict) else None
     if not isinstance(document, dict):
