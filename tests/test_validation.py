@@ -167,17 +167,23 @@ def test_rules_catch_what_the_schema_cannot(tmp_path: Path) -> None:
     assert all(p.severity == "error" for p in report.errors)
 
 
-def test_parallel_jobs_keep_input_order(tmp_path: Path) -> None:
+def cadip_stream(tmp_path: Path, count: int, broken_every: int, tail: str = "") -> Path:
+    """Write ``count`` CADIP items as NDJSON, item ``i`` broken when ``i % broken_every == 2``."""
     item = cadip_item()
     broken = cadip_item()
     broken["properties"]["cadip:num_channels"] = "two"
     stream = tmp_path / "many.ndjson"
-    lines = [json.dumps(broken if i % 7 == 3 else item) for i in range(60)]
-    stream.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = [json.dumps(broken if i % broken_every == 2 else item) for i in range(count)]
+    stream.write_text("\n".join(lines) + "\n" + tail, encoding="utf-8")
+    return stream
+
+
+def test_parallel_jobs_keep_input_order(tmp_path: Path) -> None:
+    stream = cadip_stream(tmp_path, 60, 7)
     serial = [r.to_dict() for r in validate([stream], options(tmp_path))]
     parallel = [r.to_dict() for r in validate([stream], options(tmp_path), jobs=2, batch_size=5)]
     assert parallel == serial
-    assert [r["valid"] for r in serial] == [i % 7 != 3 for i in range(60)]
+    assert [r["valid"] for r in serial] == [i % 7 != 2 for i in range(60)]
 
 
 def test_limits_give_clear_errors(tmp_path: Path) -> None:
@@ -281,12 +287,7 @@ def test_workers_render_the_same_output_as_one_process(tmp_path: Path) -> None:
     from rs_stac_ext.report import Renderer, Tally
     from rs_stac_ext.validation import validate_mapped
 
-    item = cadip_item()
-    broken = cadip_item()
-    broken["properties"]["cadip:num_channels"] = "two"
-    stream = tmp_path / "many.ndjson"
-    lines = [json.dumps(broken if i % 5 == 2 else item) for i in range(40)]
-    stream.write_text("\n".join(lines) + "\n{oops\n", encoding="utf-8")
+    stream = cadip_stream(tmp_path, 40, 5, tail="{oops\n")
     for output_format in ("json", "text"):
         renderer = Renderer(output_format)
         runs = {

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -97,51 +97,43 @@ def _ascii_subset(pattern: str) -> str | None:
     if _NO_ASCII_SUBSET.search(pattern):
         return None
     out: list[str] = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            if escaped in _ASCII_CLASSES:
-                ascii_class = _ASCII_CLASSES[escaped]
-                out.append(ascii_class if in_class else f"[{ascii_class}]")
-            else:
-                out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        out.append(char)
-        index += 1
+    for token, in_class in _pattern_tokens(pattern):
+        ascii_class = _ASCII_CLASSES.get(token[1:]) if token.startswith("\\") else None
+        if ascii_class is None:
+            out.append(token)
+        else:
+            out.append(ascii_class if in_class else f"[{ascii_class}]")
     subset = "".join(out)
     return None if _UNSAFE_REGEX.search(subset) else subset
 
 
-def _python_dollar(pattern: str) -> str:
-    """Rewrite unescaped ``$`` outside character classes to Python's meaning of ``$``."""
-    out: list[str] = []
+def _pattern_tokens(pattern: str) -> Iterator[tuple[str, bool]]:
+    """Yield a pattern's escapes (two characters) and other characters, one by one.
+
+    Each comes with whether it stands inside a character class (``[...]``).
+    """
     in_class = False
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
-            out.append(pattern[index : index + 2])
+            yield pattern[index : index + 2], in_class
             index += 2
             continue
+        yield char, in_class
         if in_class:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "$":
-            out.append("(?=\\n?$)")
-            index += 1
-            continue
-        out.append(char)
         index += 1
-    return "".join(out)
+
+
+def _python_dollar(pattern: str) -> str:
+    """Rewrite unescaped ``$`` outside character classes to Python's meaning of ``$``."""
+    return "".join(
+        "(?=\\n?$)" if token == "$" and not in_class else token
+        for token, in_class in _pattern_tokens(pattern)
+    )
 
 
 _PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
