@@ -231,17 +231,11 @@ class Validator:
             )
         document = record.document
         plan = self._plan_for(document)
-        compiled = plan.compiled
-        if compiled is None:
-            problems = list(plan.choice_problems)
-        elif compiled.fast is not None and compiled.fast.is_valid(document):
-            problems = list(plan.choice_problems)  # the common case, asked directly
-        else:
-            problems = [*plan.choice_problems, *compiled.problems(document)]
+        problems = list(plan.choice_problems)
+        if plan.compiled is not None:
+            problems.extend(plan.compiled.problems(document))  # one native call when valid
         if plan.rules is not None:
-            found = plan.rules.run(document)
-            if found:
-                problems.extend(found)
+            problems.extend(plan.rules.run(document))
         identifier = document.get("id") if isinstance(document, dict) else None
         if not problems:
             return DocumentReport(
