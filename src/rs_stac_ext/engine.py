@@ -17,6 +17,10 @@ jsonschema-rs is used for a schema only where it gives the reference verdicts:
   format that calls Python's ``re.search``; a schema with such a ``patternProperties`` key is
   checked by python-jsonschema alone.
 
+Valid or invalid is asked of the schemas rewritten by :mod:`rs_stac_ext._verdict_schema` into
+an equivalent form that is faster to check; errors are looked for with the published form, so
+they point into the published schemas.
+
 The tests check these claims by comparing both engines on generated documents.
 """
 
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rs_stac_ext._formats import FORMAT_CHECKS
 from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT
+from rs_stac_ext._verdict_schema import for_verdicts
 from rs_stac_ext.problems import Problem
 from rs_stac_ext.resolver import schema_references
 from rs_stac_ext.schemas import (
@@ -239,17 +244,20 @@ class CompiledSchema:
 
     Attributes:
         uris: The schemas checked, in order.
-        fast: A jsonschema-rs validator for all of them at once, or ``None``.
+        verdict: A jsonschema-rs validator answering only valid or invalid, on schemas rewritten
+            to be checked faster (:mod:`rs_stac_ext._verdict_schema`), or ``None``.
         fast_refusal: Why jsonschema-rs is not used, when it is not.
         originals: Every schema reachable from ``uris``, by URI, as published.
     """
 
     uris: tuple[str, ...]
     build_reference: Callable[[str], Validator] = field(repr=False)
-    fast: Any = None
+    verdict: Any = None
     fast_refusal: str | None = None
     originals: Mapping[str, Any] = field(default_factory=dict)
+    build_fast: Callable[[], Any] | None = field(default=None, repr=False)
     _reference: dict[str, Validator] | None = field(default=None, repr=False)
+    _fast: Any = field(default=None, repr=False)
 
     @property
     def reference(self) -> dict[str, Validator]:
@@ -258,9 +266,19 @@ class CompiledSchema:
             self._reference = {uri: self.build_reference(uri) for uri in self.uris}
         return self._reference
 
+    @property
+    def fast(self) -> Any:
+        """The jsonschema-rs validator of the schemas as published, built when first needed.
+
+        Its errors point into the published schemas, so problems are found with it.
+        """
+        if self._fast is None and self.build_fast is not None:
+            self._fast = self.build_fast()
+        return self._fast
+
     def is_valid(self, document: Any) -> bool:
         """Return the reference verdict (asking jsonschema-rs first when it may answer)."""
-        if self.fast is not None and self.fast.is_valid(document):
+        if self.verdict is not None and self.verdict.is_valid(document):
             return True
         return all(validator.is_valid(document) for validator in self.reference.values())
 
@@ -270,8 +288,8 @@ class CompiledSchema:
         jsonschema-rs finds the errors when it may answer; python-jsonschema is asked when an
         error cannot be mapped back to the original schemas, or when the engines disagree.
         """
-        if self.fast is not None:
-            if self.fast.is_valid(document):
+        if self.verdict is not None:
+            if self.verdict.is_valid(document):
                 return []
             found = self._fast_problems(document)
             if found:
@@ -412,19 +430,25 @@ class SchemaCompiler:
                 originals: dict[str, Any] = {}
                 for uri in key:
                     originals.update(self.reachable(uri))
-                fast, refusal = self._fast(key)
+                verdict, build_fast, refusal = self._fast(key)
                 self._compiled[key] = CompiledSchema(
-                    key, self._locked_reference_validator, fast, refusal, originals
+                    key,
+                    self._locked_reference_validator,
+                    verdict,
+                    refusal,
+                    originals,
+                    build_fast,
                 )
             return self._compiled[key]
 
-    def _fast(self, uris: tuple[str, ...]) -> tuple[Any, str | None]:
+    def _fast(self, uris: tuple[str, ...]) -> tuple[Any, Callable[[], Any] | None, str | None]:
+        """Return the verdict validator, a builder of the faithful one, and why not if not."""
         if self.engine is Engine.PYTHON:
-            return None, "the python engine was chosen"
+            return None, None, "the python engine was chosen"
         if jsonschema_rs is None:
-            return None, "jsonschema-rs is not installed"
+            return None, None, "jsonschema-rs is not installed"
         if not uris:
-            return None, "no schema"
+            return None, None, "no schema"
         # Every schema reachable through $refs, to vet all their patterns and formats.
         contents: dict[str, Any] = {}
         for uri in uris:
@@ -432,12 +456,12 @@ class SchemaCompiler:
         asserted = _asserted_formats(FormatMode(self.formats))
         python_patterns: dict[str, str] = {}
         try:
-            resources = [
-                (uri, _for_fast_engine(schema, python_patterns, asserted))
+            resources = {
+                uri: _for_fast_engine(schema, python_patterns, asserted)
                 for uri, schema in contents.items()
-            ]
+            }
         except ValueError as exc:
-            return None, f"{exc} is read differently by the two regex engines"
+            return None, None, f"{exc} is read differently by the two regex engines"
         names = set().union(*(_format_names(schema) for schema in contents.values()))
         functions: dict[str, Callable[[str], bool]] = {
             name: FORMAT_CHECKS[name] for name in names & asserted
@@ -448,13 +472,20 @@ class SchemaCompiler:
         if functions:
             options["formats"] = functions
         root = {"allOf": [{"$ref": uri} for uri in uris]}
+
+        def build(schemas: Mapping[str, Any]) -> Any:
+            registry = jsonschema_rs.Registry(list(schemas.items()))
+            return jsonschema_rs.Draft7Validator(root, registry=registry, **options)
+
         try:
-            validator = jsonschema_rs.Draft7Validator(
-                root, registry=jsonschema_rs.Registry(resources), **options
-            )
-        except Exception as exc:  # any refusal means "use the reference engine"
-            return None, f"jsonschema-rs refused the schema: {exc}"
-        return validator, None
+            faithful = None
+            verdict = build(for_verdicts(resources))
+        except Exception:  # the rewritten form is refused: fall back to the published one
+            try:
+                faithful = verdict = build(resources)
+            except Exception as exc:  # any refusal means "use the reference engine"
+                return None, None, f"jsonschema-rs refused the schema: {exc}"
+        return verdict, (lambda: faithful if faithful is not None else build(resources)), None
 
 
 def _resolve_with_metaschemas(source: SchemaSource, uri: str) -> Mapping[str, Any]:
