@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rs_stac_ext._formats import FORMAT_CHECKS
 from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT
+from rs_stac_ext._verdict_lifts import lift
 from rs_stac_ext._verdict_schema import for_verdicts
 from rs_stac_ext.problems import Problem
 from rs_stac_ext.resolver import schema_references
@@ -246,6 +247,8 @@ class CompiledSchema:
         uris: The schemas checked, in order.
         verdict: A jsonschema-rs validator answering only valid or invalid, on schemas rewritten
             to be checked faster (:mod:`rs_stac_ext._verdict_schema`), or ``None``.
+        verdict_checks: What was lifted out of the verdict schemas, checked in Python
+            (:mod:`rs_stac_ext._verdict_lifts`); a document must pass them too.
         fast_refusal: Why jsonschema-rs is not used, when it is not.
         originals: Every schema reachable from ``uris``, by URI, as published.
     """
@@ -256,6 +259,7 @@ class CompiledSchema:
     fast_refusal: str | None = None
     originals: Mapping[str, Any] = field(default_factory=dict)
     build_fast: Callable[[], Any] | None = field(default=None, repr=False)
+    verdict_checks: tuple[Callable[[Any], bool], ...] = ()
     _reference: dict[str, Validator] | None = field(default=None, repr=False)
     _fast: Any = field(default=None, repr=False)
 
@@ -276,9 +280,20 @@ class CompiledSchema:
             self._fast = self.build_fast()
         return self._fast
 
+    def quick_verdict(self, document: Any) -> bool:
+        """Tell whether jsonschema-rs (with the lifted checks) finds the document valid.
+
+        ``False`` also when jsonschema-rs is not used.
+        """
+        return (
+            self.verdict is not None
+            and self.verdict.is_valid(document)
+            and all(check(document) for check in self.verdict_checks)
+        )
+
     def is_valid(self, document: Any) -> bool:
         """Return the reference verdict (asking jsonschema-rs first when it may answer)."""
-        if self.verdict is not None and self.verdict.is_valid(document):
+        if self.quick_verdict(document):
             return True
         return all(validator.is_valid(document) for validator in self.reference.values())
 
@@ -289,7 +304,7 @@ class CompiledSchema:
         error cannot be mapped back to the original schemas, or when the engines disagree.
         """
         if self.verdict is not None:
-            if self.verdict.is_valid(document):
+            if self.quick_verdict(document):
                 return []
             found = self._fast_problems(document)
             if found:
@@ -430,7 +445,7 @@ class SchemaCompiler:
                 originals: dict[str, Any] = {}
                 for uri in key:
                     originals.update(self.reachable(uri))
-                verdict, build_fast, refusal = self._fast(key)
+                verdict, build_fast, checks, refusal = self._fast(key)
                 self._compiled[key] = CompiledSchema(
                     key,
                     self._locked_reference_validator,
@@ -438,30 +453,43 @@ class SchemaCompiler:
                     refusal,
                     originals,
                     build_fast,
+                    checks,
                 )
             return self._compiled[key]
 
-    def _fast(self, uris: tuple[str, ...]) -> tuple[Any, Callable[[], Any] | None, str | None]:
-        """Return the verdict validator, a builder of the faithful one, and why not if not."""
+    def _fast(self, uris: tuple[str, ...]) -> _FastForms:
+        """Prepare jsonschema-rs for a set of schemas.
+
+        Returns:
+            The verdict validator, a builder of the faithful one, the checks lifted out of the
+            verdict schemas, and why jsonschema-rs is not used when it is not.
+        """
         if self.engine is Engine.PYTHON:
-            return None, None, "the python engine was chosen"
+            return None, None, (), "the python engine was chosen"
         if jsonschema_rs is None:
-            return None, None, "jsonschema-rs is not installed"
+            return None, None, (), "jsonschema-rs is not installed"
         if not uris:
-            return None, None, "no schema"
+            return None, None, (), "no schema"
         # Every schema reachable through $refs, to vet all their patterns and formats.
         contents: dict[str, Any] = {}
         for uri in uris:
             contents.update(self.reachable(uri))
         asserted = _asserted_formats(FormatMode(self.formats))
         python_patterns: dict[str, str] = {}
+        lifts = {uri: found for uri in contents if (found := lift(uri, contents[uri])) is not None}
         try:
             resources = {
                 uri: _for_fast_engine(schema, python_patterns, asserted)
                 for uri, schema in contents.items()
             }
+            lightened = {
+                uri: _for_fast_engine(lifts[uri].schema, python_patterns, asserted)
+                if uri in lifts
+                else schema
+                for uri, schema in resources.items()
+            }
         except ValueError as exc:
-            return None, None, f"{exc} is read differently by the two regex engines"
+            return None, None, (), f"{exc} is read differently by the two regex engines"
         names = set().union(*(_format_names(schema) for schema in contents.values()))
         functions: dict[str, Callable[[str], bool]] = {
             name: FORMAT_CHECKS[name] for name in names & asserted
@@ -477,15 +505,25 @@ class SchemaCompiler:
             registry = jsonschema_rs.Registry(list(schemas.items()))
             return jsonschema_rs.Draft7Validator(root, registry=registry, **options)
 
+        checks = tuple(found.check for found in lifts.values())
         try:
             faithful = None
-            verdict = build(for_verdicts(resources))
+            verdict = build(for_verdicts(lightened))
         except Exception:  # the rewritten form is refused: fall back to the published one
+            checks = ()
             try:
                 faithful = verdict = build(resources)
             except Exception as exc:  # any refusal means "use the reference engine"
-                return None, None, f"jsonschema-rs refused the schema: {exc}"
-        return verdict, (lambda: faithful if faithful is not None else build(resources)), None
+                return None, None, (), f"jsonschema-rs refused the schema: {exc}"
+        return (
+            verdict,
+            lambda: faithful if faithful is not None else build(resources),
+            checks,
+            None,
+        )
+
+
+_FastForms = tuple[Any, Callable[[], Any] | None, tuple[Callable[[Any], bool], ...], str | None]
 
 
 def _resolve_with_metaschemas(source: SchemaSource, uri: str) -> Mapping[str, Any]:
