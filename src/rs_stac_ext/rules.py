@@ -215,10 +215,62 @@ def _cadip(document: dict[str, Any], schema: str) -> Iterator[Problem]:
             f"stop {properties['cadip:planned_data_stop']}",
         )
     assets = document.get("assets")
-    channels = _channels(assets) if isinstance(assets, dict) else {}
-    if not channels:
+    if not isinstance(assets, dict):
         return
     num_channels = _integer(properties.get("cadip:num_channels"))
+    if not _channels_in_order(assets, num_channels):
+        yield from _channel_problems(assets, num_channels, schema)
+
+
+def _channels_in_order(assets: dict[str, Any], num_channels: int | None) -> bool:
+    """Tell quickly that the DSDB assets break no channel rule (``False``: look closer).
+
+    ``True`` only when every DSDB asset has plain integer channel and block numbers, each
+    channel's blocks are 1..N with ``cadip:final_block`` true on block N alone, and the
+    channel count matches ``num_channels`` when it is given; :func:`_channel_problems` finds
+    nothing then (the tests compare both).
+    """
+    rows = [
+        (
+            asset.get("cadip:channel"),
+            asset.get("cadip:block_number"),
+            asset.get("cadip:final_block"),
+        )
+        for asset in assets.values()
+        if isinstance(asset, dict) and "cadip:channel" in asset
+    ]
+    dsdb = [row for row in rows if row[0] is not None and row[1] is not None]
+    if not dsdb:
+        return True
+    try:
+        dsdb.sort()
+    except TypeError:  # numbers of mixed types, or a repeated block with final flags of two types
+        return False
+    channels = 0
+    expected = 1
+    previous: Any = None
+    last = len(dsdb) - 1
+    for index, (channel, block, final) in enumerate(dsdb):
+        if type(channel) is not int or type(block) is not int:
+            return False
+        if channel != previous:
+            previous, expected = channel, 1
+            channels += 1
+        if block != expected:
+            return False
+        expected += 1
+        if (final is True) != (index == last or dsdb[index + 1][0] != channel):
+            return False
+    return num_channels is None or num_channels == channels
+
+
+def _channel_problems(
+    assets: dict[str, Any], num_channels: int | None, schema: str
+) -> Iterator[Problem]:
+    """Report every broken channel rule (DSDB block numbering, final blocks, channel count)."""
+    channels = _channels(assets)
+    if not channels:
+        return
     complete = all(any(final is True for _, _, final in blocks) for blocks in channels.values())
     if num_channels is not None and num_channels != len(channels):
         # Fewer channels than announced is expected while a session is still arriving.
