@@ -285,11 +285,9 @@ class CompiledSchema:
 
         ``False`` also when jsonschema-rs is not used.
         """
-        return (
-            self.verdict is not None
-            and self.verdict.is_valid(document)
-            and all(check(document) for check in self.verdict_checks)
-        )
+        if self.verdict is None or not self.verdict.is_valid(document):
+            return False
+        return not self.verdict_checks or all(check(document) for check in self.verdict_checks)
 
     def is_valid(self, document: Any) -> bool:
         """Return the reference verdict (asking jsonschema-rs first when it may answer)."""

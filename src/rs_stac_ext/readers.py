@@ -413,7 +413,7 @@ def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> 
                 line = b"".join(pieces)
                 pieces = []
                 held = 0
-            yield line[: max_bytes + 1]
+            yield line if len(line) <= max_bytes else line[: max_bytes + 1]
         rest = lines[-1]
         if skipping or not rest:
             continue
