@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import UPSTREAM, load_json
 from rs_stac_ext import schemas
@@ -370,3 +373,26 @@ def test_a_root_one_of_not_about_type_is_not_reported_as_a_wrong_type(tmp_path: 
         assert not report.valid
         assert "/geometry" in {problem.path for problem in report.errors}
         assert not [p for p in report.errors if "expected a STAC object of type" in p.message]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 300), max_size=40),
+    final_line_feed=st.booleans(),
+    size=st.integers(1, 700),
+)
+def test_chunks_of_a_mapped_file_are_whole_lines_numbered_right(
+    tmp_path_factory: pytest.TempPathFactory, lengths: list[int], final_line_feed: bool, size: int
+) -> None:
+    from rs_stac_ext.validation import _ndjson_chunks
+
+    data = b"\n".join(b"x" * n for n in lengths) + (b"\n" if final_line_feed and lengths else b"")
+    path = tmp_path_factory.mktemp("chunks") / "lines.ndjson"
+    path.write_bytes(data)
+    chunks = list(_ndjson_chunks(str(path), size))
+    assert b"".join(data[c.start : c.end] for c in chunks) == data
+    for chunk, following in itertools.pairwise(chunks):
+        assert data[chunk.end - 1 : chunk.end] == b"\n"
+        assert following.start == chunk.end
+        assert following.first_line == chunk.first_line + data[chunk.start : chunk.end].count(b"\n")
+    assert all(c.first_line == data[: c.start].count(b"\n") + 1 for c in chunks)
