@@ -371,8 +371,52 @@ def test_a_root_one_of_not_about_type_is_not_reported_as_a_wrong_type(tmp_path: 
     for engine in ("auto", "python"):
         (report,) = run([item], tmp_path, engine=Engine(engine))
         assert not report.valid
-        assert "/geometry" in {problem.path for problem in report.errors}
         assert not [p for p in report.errors if "expected a STAC object of type" in p.message]
+        # The form meant is the Polygon one, with a bounding box: its own errors are reported.
+        assert [(p.path, p.message) for p in report.errors] == [
+            ("", "missing required field 'bbox'"),
+            ("/geometry/coordinates/0", "expected at least 4 items, got 1"),
+            ("/geometry/coordinates/0/0", "expected at least 2 items, got 1"),
+            ("/geometry/coordinates/0/0/0", "expected a number, got an array ([])"),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("geometry", "expected"),
+    [
+        (
+            {"type": "Blob", "coordinates": []},
+            'expected a type of "Point", "LineString", "Polygon", "MultiPoint", '
+            '"MultiLineString", "MultiPolygon", "GeometryCollection", got "Blob"',
+        ),
+        (
+            5,
+            "expected at least one of: /geometry: expected null, got an integer (5); "
+            "/geometry: expected an object, got an integer (5)",
+        ),
+    ],
+)
+def test_a_geometry_of_no_known_form_says_which_forms_there_are(
+    tmp_path: Path, geometry: Any, expected: str
+) -> None:
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    item["geometry"] = geometry
+    for engine in ("auto", "python"):
+        (report,) = run([item], tmp_path, engine=Engine(engine))
+        messages = [p.message for p in report.errors if p.path == "/geometry"]
+        assert expected in messages, messages
+        assert not [m for m in messages if "matches none of the allowed forms" in m]
+
+
+def test_one_problem_said_by_two_schemas_is_reported_once(tmp_path: Path) -> None:
+    """GeoJSON's Feature and STAC's Item both check the geometry: one sentence per defect."""
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    item["geometry"] = {"type": "Polygon", "coordinates": "x"}
+    for engine in ("auto", "python"):
+        (report,) = run([item], tmp_path, engine=Engine(engine))
+        assert [(p.path, p.message) for p in report.errors] == [
+            ("/geometry/coordinates", 'expected an array, got a string ("x")')
+        ]
 
 
 @settings(max_examples=200, deadline=None)

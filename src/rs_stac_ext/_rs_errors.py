@@ -35,6 +35,7 @@ class SchemaError:
     __slots__ = (
         "context",
         "instance",
+        "keyword_location",
         "message",
         "parent",
         "path",
@@ -55,8 +56,10 @@ class SchemaError:
         path: Iterable[str | int],
         schema_path: Iterable[str | int],
         context: Sequence[SchemaError] = (),
+        keyword_location: Iterable[str | int] | None = None,
     ) -> None:
         self.message = message
+        self.keyword_location = None if keyword_location is None else deque(keyword_location)
         self.validator = validator
         self.validator_value = validator_value
         self.instance = instance
@@ -87,7 +90,13 @@ class SchemaError:
 
     @property
     def absolute_schema_path(self) -> deque[str | int]:
-        """The keyword path from the root schema."""
+        """The keyword path from the root schema.
+
+        For an error jsonschema-rs located, the keyword's place in the schema document that
+        holds it (a branch's own path would repeat its parent's).
+        """
+        if self.keyword_location is not None:
+            return self.keyword_location
         if self.parent is None:
             return self.schema_path
         return deque([*self.parent.absolute_schema_path, *self.schema_path])
@@ -170,6 +179,7 @@ def _make(
     schema_path: Iterable[Any],
     context: Sequence[SchemaError] = (),
     message: str | None = None,
+    keyword_location: Iterable[str | int] | None = None,
 ) -> SchemaError:
     return SchemaError(
         message or f"{keyword} failed",
@@ -180,6 +190,7 @@ def _make(
         path=path,
         schema_path=schema_path,
         context=context,
+        keyword_location=keyword_location,
     )
 
 
@@ -239,6 +250,7 @@ def _convert(
             context.extend(
                 _convert(sub, document, originals, index, depth_here) for sub in sub_errors
             )
+    location = [unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:]]
     return _make(
         keyword,
         value,
@@ -248,6 +260,7 @@ def _convert(
         [*prefix, *fragment.split("/")[1:]],
         context,
         error.message,
+        location,
     )
 
 

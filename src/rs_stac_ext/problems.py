@@ -186,6 +186,22 @@ def describe(error: AnyError) -> str:
     return error.message
 
 
+def _alternatives_message(error: AnyError) -> str:
+    """List what each alternative of a failed ``anyOf``/``oneOf`` expected."""
+    options: list[str] = []
+    for sub in error.context:
+        text = f"{pointer(sub.absolute_path) or '/'}: {describe(sub)}"
+        if text not in options:
+            options.append(text)
+    branches: Any = error.validator_value
+    every_branch_failed = len(_by_branch(error)) == (
+        len(branches) if isinstance(branches, list) else 0
+    )
+    if error.validator == "oneOf" and not every_branch_failed:
+        return f"{_show(error.instance)} matches more than one of the allowed forms"
+    return "expected at least one of: " + "; ".join(options)
+
+
 def _names(value: Any) -> list[str]:
     return [str(name) for name in value] if isinstance(value, list) else []
 
@@ -206,7 +222,12 @@ def _type_branch(schema: Any, document: Any) -> int | None:
 def _type_const(schema: Any) -> Any:
     if not isinstance(schema, Mapping):
         return None
-    const = schema.get("properties", {}).get("type", {}).get("const")
+    declared = schema.get("properties", {}).get("type", {})
+    const = declared.get("const") if isinstance(declared, Mapping) else None
+    if const is None and isinstance(declared, Mapping):
+        named = declared.get("enum")
+        if isinstance(named, list) and len(named) == 1:  # GeoJSON names types this way
+            const = named[0]
     if const is not None:
         return const
     for sub in schema.get("allOf", []):
@@ -218,49 +239,73 @@ def _type_const(schema: Any) -> Any:
 
 def _meant_branch(error: AnyError) -> list[AnyError] | None:
     """Return the errors of the only alternative whose ``type`` fits the value, if there is one."""
+    fitting = [
+        errors
+        for errors in _by_branch(error).values()
+        if not any(e.validator == "type" and not e.relative_path for e in errors)
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _by_branch(error: AnyError) -> dict[Any, list[AnyError]]:
     by_branch: dict[Any, list[AnyError]] = {}
     for sub in error.context:
         branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
         by_branch.setdefault(branch, []).append(sub)
-    fitting = [
-        errors
-        for errors in by_branch.values()
-        if not any(e.validator == "type" and not e.relative_path for e in errors)
-    ]
-    return fitting[0] if len(fitting) == 1 else None
+    return by_branch
+
+
+def _chosen_branch(error: AnyError, document: Any) -> list[AnyError] | None:
+    """Return the errors of the alternative the value was meant to take, if it can be told.
+
+    That is, in order: the alternative whose ``type`` constant names the value's own ``type``
+    member (a GeoJSON geometry, a STAC object); the only one whose errors are not about the
+    value's own JSON type; and for a ``oneOf`` (one form out of several), the only one without
+    a JSON type error anywhere, or else the one whose errors lie deepest in the value (it got
+    furthest).
+    """
+    by_branch = _by_branch(error)
+    branch = _type_branch({"oneOf": error.validator_value}, error.instance)
+    if branch is not None:
+        return by_branch.get(branch)  # None: that branch passed, so several did
+    meant = _meant_branch(error)
+    if meant is not None or error.validator != "oneOf":
+        return meant  # the alternatives of an anyOf are all worth listing
+    untyped = [errors for errors in by_branch.values() if not _has_type_error(errors)]
+    if len(untyped) == 1:  # the others fail on a member's JSON type, e.g. null expected
+        return untyped[0]
+    depths = {
+        index: max(len(leaf.absolute_path) for sub in errors for leaf in _leaves(sub, document))
+        for index, errors in by_branch.items()
+    }
+    deepest = max(depths.values(), default=0)
+    winners = [index for index, depth in depths.items() if depth == deepest]
+    if len(winners) == 1 and deepest > len(error.absolute_path):
+        return by_branch[winners[0]]
+    return None
+
+
+def _has_type_error(errors: list[AnyError]) -> bool:
+    return any(
+        e.validator == "type" or (e.context and _has_type_error(list(e.context))) for e in errors
+    )
 
 
 def _leaves(error: AnyError, document: Any) -> Iterator[AnyError]:
     if not error.context:
         yield error
         return
-    if error.validator == "oneOf":
-        branch = _type_branch({"oneOf": error.validator_value}, document)
-        if branch is not None and error.absolute_path == type(error.absolute_path)():
-            for sub in error.context:
-                if sub.relative_schema_path and sub.relative_schema_path[0] == branch:
-                    yield from _leaves(sub, document)
-            return
     if error.validator in {"anyOf", "oneOf"}:
-        meant = _meant_branch(error)
-        if meant is not None:
-            for sub in meant:
+        chosen = _chosen_branch(error, document)
+        if chosen is not None:
+            for sub in chosen:
                 yield from _leaves(sub, document)
             return
-        # Several alternatives fit the value's type: any one of them would have been enough.
+        # No alternative stands out: any one of them would have been enough.
         yield error
         return
     for sub in error.context:
         yield from _leaves(sub, document)
-
-
-def _anyof_message(error: AnyError) -> str:
-    options: list[str] = []
-    for sub in error.context:
-        text = f"{pointer(sub.absolute_path) or '/'}: {describe(sub)}"
-        if text not in options:
-            options.append(text)
-    return "expected at least one of: " + "; ".join(options)
 
 
 def _false_schema_key(error: AnyError, document: Any) -> str | None:
@@ -293,8 +338,9 @@ def _problem(error: AnyError, identifier: str, document: Any) -> Problem:
             keyword="false",
             schema_path=pointer(error.absolute_schema_path),
         )
-    if error.validator == "anyOf":
-        message = _anyof_message(error)
+    if error.validator in {"anyOf", "oneOf"} and error.context:
+        type_problem = _unmatched_member_type(error)
+        message = type_problem or _alternatives_message(error)
     elif error.validator is None:
         key = _false_schema_key(error, document)
         if key is not None:
@@ -316,6 +362,19 @@ def _problem(error: AnyError, identifier: str, document: Any) -> Problem:
         keyword="false" if error.validator is None else str(error.validator),
         schema_path=pointer(error.absolute_schema_path),
     )
+
+
+def _unmatched_member_type(error: AnyError) -> str | None:
+    """Word an object whose ``type`` member names none of the alternatives (a GeoJSON type)."""
+    instance: Any = error.instance
+    branches: Any = error.validator_value
+    if not isinstance(instance, dict) or not isinstance(branches, list):
+        return None
+    accepted = [name for name in (_type_const(b) for b in branches) if name is not None]
+    if not accepted or instance.get("type") in accepted:
+        return None
+    names = ", ".join(_show(name) for name in accepted)
+    return f"expected a type of {names}, got {_show(instance.get('type'))}"
 
 
 def _unmatched_type(error: AnyError, document: Any, identifier: str) -> Problem | None:
@@ -385,6 +444,7 @@ def from_errors(errors: Iterable[AnyError], document: Any, identifier: str) -> l
     """
     canonical = identifier
     problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
     for error in errors:
         if error.validator == "oneOf" and not error.absolute_path:
             unmatched = _unmatched_type(error, document, canonical)
@@ -393,7 +453,9 @@ def from_errors(errors: Iterable[AnyError], document: Any, identifier: str) -> l
                 continue
         for leaf in _leaves(error, document):
             problem = _problem(leaf, canonical, document)
-            if problem not in problems:
+            # Two places of a schema may say the same about one value: say it once.
+            if (problem.path, problem.message) not in seen:
+                seen.add((problem.path, problem.message))
                 problems.append(problem)
     problems.sort(key=lambda p: p.path)
     return problems
