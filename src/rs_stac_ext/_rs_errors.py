@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -250,7 +251,6 @@ def _convert(
             context.extend(
                 _convert(sub, document, originals, index, depth_here) for sub in sub_errors
             )
-    location = [unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:]]
     return _make(
         keyword,
         value,
@@ -260,8 +260,14 @@ def _convert(
         [*prefix, *fragment.split("/")[1:]],
         context,
         error.message,
-        location,
+        _location(fragment),
     )
+
+
+@lru_cache(maxsize=4096)
+def _location(fragment: str) -> tuple[str, ...]:
+    """Return the tokens of a JSON pointer fragment (the same few recur in every document)."""
+    return tuple(unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:])
 
 
 def convert(

@@ -237,11 +237,11 @@ def _type_const(schema: Any) -> Any:
     return None
 
 
-def _meant_branch(error: AnyError) -> list[AnyError] | None:
+def _meant_branch(by_branch: dict[Any, list[AnyError]]) -> list[AnyError] | None:
     """Return the errors of the only alternative whose ``type`` fits the value, if there is one."""
     fitting = [
         errors
-        for errors in _by_branch(error).values()
+        for errors in by_branch.values()
         if not any(e.validator == "type" and not e.relative_path for e in errors)
     ]
     return fitting[0] if len(fitting) == 1 else None
@@ -255,40 +255,28 @@ def _by_branch(error: AnyError) -> dict[Any, list[AnyError]]:
     return by_branch
 
 
-def _chosen_branch(error: AnyError, document: Any) -> list[AnyError] | None:
+def _chosen_branch(error: AnyError) -> list[AnyError] | None:
     """Return the errors of the alternative the value was meant to take, if it can be told.
 
     That is, in order: the alternative whose ``type`` constant names the value's own ``type``
-    member (a GeoJSON geometry, a STAC object); the only one whose errors are not about the
-    value's own JSON type; and for a ``oneOf`` (one form out of several), the only one without
-    a JSON type error anywhere, or else the one whose errors lie deepest in the value (it got
-    furthest).
+    member (a GeoJSON geometry, a STAC object; none when that ``type`` names no alternative);
+    the only one whose errors are not about the value's own JSON type; and for a ``oneOf``
+    (one form out of several), the only one whose own errors are not JSON type errors (the
+    others expect, say, ``null`` for a member).
     """
     by_branch = _by_branch(error)
+    if _unmatched_member_type(error) is not None:
+        return None
     branch = _type_branch({"oneOf": error.validator_value}, error.instance)
     if branch is not None:
         return by_branch.get(branch)  # None: that branch passed, so several did
-    meant = _meant_branch(error)
+    meant = _meant_branch(by_branch)
     if meant is not None or error.validator != "oneOf":
         return meant  # the alternatives of an anyOf are all worth listing
-    untyped = [errors for errors in by_branch.values() if not _has_type_error(errors)]
-    if len(untyped) == 1:  # the others fail on a member's JSON type, e.g. null expected
-        return untyped[0]
-    depths = {
-        index: max(len(leaf.absolute_path) for sub in errors for leaf in _leaves(sub, document))
-        for index, errors in by_branch.items()
-    }
-    deepest = max(depths.values(), default=0)
-    winners = [index for index, depth in depths.items() if depth == deepest]
-    if len(winners) == 1 and deepest > len(error.absolute_path):
-        return by_branch[winners[0]]
-    return None
-
-
-def _has_type_error(errors: list[AnyError]) -> bool:
-    return any(
-        e.validator == "type" or (e.context and _has_type_error(list(e.context))) for e in errors
-    )
+    untyped = [
+        errors for errors in by_branch.values() if not any(e.validator == "type" for e in errors)
+    ]
+    return untyped[0] if len(untyped) == 1 else None
 
 
 def _leaves(error: AnyError, document: Any) -> Iterator[AnyError]:
@@ -296,7 +284,7 @@ def _leaves(error: AnyError, document: Any) -> Iterator[AnyError]:
         yield error
         return
     if error.validator in {"anyOf", "oneOf"}:
-        chosen = _chosen_branch(error, document)
+        chosen = _chosen_branch(error)
         if chosen is not None:
             for sub in chosen:
                 yield from _leaves(sub, document)
