@@ -440,3 +440,15 @@ def test_chunks_of_a_mapped_file_are_whole_lines_numbered_right(
         assert following.start == chunk.end
         assert following.first_line == chunk.first_line + data[chunk.start : chunk.end].count(b"\n")
     assert all(c.first_line == data[: c.start].count(b"\n") + 1 for c in chunks)
+
+
+def test_a_mistyped_geometry_type_is_not_read_as_another_form(tmp_path: Path) -> None:
+    """A Polygon spelled "Polygone" is told the types there are, not MultiPolygon's rules."""
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    ring = [[0.5, 43.2], [1.8, 43.2], [1.8, 44.2], [0.5, 44.2], [0.5, 43.2]]
+    item["geometry"] = {"type": "Polygone", "coordinates": [ring]}
+    for engine in ("auto", "python"):
+        (report,) = run([item], tmp_path, engine=Engine(engine))
+        paths = {p.path for p in report.errors}
+        assert paths == {"/geometry"}, report.errors
+        assert all('got "Polygone"' in p.message for p in report.errors)
