@@ -452,3 +452,26 @@ def test_a_mistyped_geometry_type_is_not_read_as_another_form(tmp_path: Path) ->
         paths = {p.path for p in report.errors}
         assert paths == {"/geometry"}, report.errors
         assert all('got "Polygone"' in p.message for p in report.errors)
+
+
+def test_a_parsed_document_too_deep_for_python_is_reported_not_raised(tmp_path: Path) -> None:
+    """Bands inside bands 240 levels deep exhaust python-jsonschema's recursion."""
+    item = load_json(extensions_root() / "ownership" / "examples" / "item.json")
+    bands: dict[str, Any] = {"name": 5}
+    for _ in range(120):
+        bands = {"name": "x", "bands": [bands]}
+    item["properties"]["bands"] = [bands]
+    (report,) = run([item], tmp_path, engine=Engine.PYTHON)
+    assert not report.valid
+    assert [(p.keyword, p.path) for p in report.errors] == [("read/limit", "")]
+    assert "nested too deeply to be checked" in report.errors[0].message
+
+
+def test_the_reader_and_the_command_share_one_depth_limit() -> None:
+    import click
+
+    from rs_stac_ext._cli_validate import validate_command
+
+    (option,) = [p for p in validate_command.params if p.name == "max_depth"]
+    assert isinstance(option, click.Option)
+    assert option.default == ReaderSettings().max_depth == 128

@@ -107,7 +107,7 @@ class ReaderSettings:
     split_collections: bool = True
     follow_links: bool = True
     max_bytes: int = 256 * 2**20
-    max_depth: int = 256
+    max_depth: int = 128
     allow_hosts: tuple[str, ...] = ()
     max_pages: int = 1000
     timeout: float = 30.0

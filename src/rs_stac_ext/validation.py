@@ -213,6 +213,29 @@ class Validator:
 
     def check(self, record: InputDocument) -> DocumentReport:
         """Validate one input record."""
+        try:
+            return self._check(record)
+        except RecursionError:
+            # Only documents handed over already parsed get here: read ones are held to the
+            # reader's depth limit, well below what Python's recursive checks can take.
+            return DocumentReport(
+                record.source,
+                record.line,
+                record.pointer,
+                valid=False,
+                errors=[
+                    Problem(
+                        schema="",
+                        path="",
+                        message="nested too deeply to be checked (the reader refuses more than "
+                        f"{self.options.reader.max_depth} levels)",
+                        keyword="read/limit",
+                        schema_path="",
+                    )
+                ],
+            )
+
+    def _check(self, record: InputDocument) -> DocumentReport:
         if record.error is not None:
             return DocumentReport(
                 record.source,
