@@ -199,7 +199,23 @@ def _alternatives_message(error: AnyError) -> str:
     )
     if error.validator == "oneOf" and not every_branch_failed:
         return f"{_show(error.instance)} matches more than one of the allowed forms"
+    types = _only_type_alternatives(error)
+    if types is not None:
+        instance: Any = error.instance
+        return f"expected {' or '.join(types)}, got {_got(instance)} ({_show(instance)})"
     return "expected at least one of: " + "; ".join(options)
+
+
+def _only_type_alternatives(error: AnyError) -> list[str] | None:
+    """Return the JSON types the alternatives expect, when each asks the value for one."""
+    expected: list[str] = []
+    for sub in error.context:
+        if sub.validator != "type" or sub.relative_path:
+            return None
+        wanted = _expected_type(sub.validator_value)
+        if wanted not in expected:
+            expected.append(wanted)
+    return expected or None
 
 
 def _names(value: Any) -> list[str]:
