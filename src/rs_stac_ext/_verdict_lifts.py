@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rs_stac_ext.rules import member_names
+
 __all__ = ["Lift", "lift"]
 
 _CADIP_V2 = "https://home.rs-python.eu/cadip-stac-extension/v2.0.0/schema.json"
@@ -98,25 +100,9 @@ class _CadipFieldsKnown:
             return True
         for container in containers:
             assets = document.get(container)
-            if isinstance(assets, dict) and not _known(_member_names(assets), self.asset_fields):
+            if isinstance(assets, dict) and not _known(member_names(assets), self.asset_fields):
                 return False
         return True
-
-
-def _member_names(assets: dict[str, Any]) -> set[Any]:
-    """Return every member name of the objects in ``assets`` (and maybe some stray values).
-
-    A value that is not an object may add its items: those only make the check fail, and a
-    document with such an asset fails the schema anyway.
-    """
-    try:
-        return set().union(*assets.values())
-    except TypeError:  # an unhashable item, or a value that cannot be iterated
-        names: set[Any] = set()
-        for asset in assets.values():
-            if isinstance(asset, dict):
-                names.update(asset)
-        return names
 
 
 def _known(names: Iterable[Any], allowed: frozenset[str]) -> bool:

@@ -433,13 +433,24 @@ def _field_names(document: dict[str, Any]) -> set[str]:
     for container in ("assets", "item_assets"):
         assets = document.get(container)
         if isinstance(assets, dict):
-            try:
-                names.update(*assets.values())
-            except TypeError:  # something unhashable, or not iterable
-                for asset in assets.values():
-                    if isinstance(asset, dict):
-                        names.update(asset)
+            names.update(member_names(assets))
     return names
+
+
+def member_names(objects: dict[str, Any]) -> set[Any]:
+    """Return every member name of the objects in a map such as ``assets``, in native code.
+
+    A value that is not an object may add its items: a superset, for checks that only need to
+    be sure nothing is missed.
+    """
+    try:
+        return set().union(*objects.values())
+    except TypeError:  # an unhashable item, or a value that cannot be iterated
+        names: set[Any] = set()
+        for value in objects.values():
+            if isinstance(value, dict):
+                names.update(value)
+        return names
 
 
 ExtensionRule = Callable[[dict[str, Any], str], Iterator[Problem]]

@@ -218,40 +218,15 @@ class Validator:
         except RecursionError:
             # Only documents handed over already parsed get here: read ones are held to the
             # reader's depth limit, well below what Python's recursive checks can take.
-            return DocumentReport(
-                record.source,
-                record.line,
-                record.pointer,
-                valid=False,
-                errors=[
-                    Problem(
-                        schema="",
-                        path="",
-                        message="nested too deeply to be checked (the reader refuses more than "
-                        f"{self.options.reader.max_depth} levels)",
-                        keyword="read/limit",
-                        schema_path="",
-                    )
-                ],
+            message = (
+                "nested too deeply to be checked (the reader refuses more than "
+                f"{self.options.reader.max_depth} levels)"
             )
+            return _refused(record, message, "read/limit")
 
     def _check(self, record: InputDocument) -> DocumentReport:
         if record.error is not None:
-            return DocumentReport(
-                record.source,
-                record.line,
-                record.pointer,
-                valid=False,
-                errors=[
-                    Problem(
-                        schema="",
-                        path="",
-                        message=record.error.message,
-                        keyword=f"read/{record.error.kind}",
-                        schema_path="",
-                    )
-                ],
-            )
+            return _refused(record, record.error.message, f"read/{record.error.kind}")
         document = record.document
         plan = self._plan_for(document)
         problems = list(plan.choice_problems)
@@ -369,6 +344,17 @@ class _Plan:
 
 def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
     return Problem(schema="", path=path, message=message, keyword=keyword, schema_path="")
+
+
+def _refused(record: InputDocument, message: str, keyword: str) -> DocumentReport:
+    """The report on an input that could not be checked at all."""
+    return DocumentReport(
+        record.source,
+        record.line,
+        record.pointer,
+        valid=False,
+        errors=[_plain_problem("", message, keyword)],
+    )
 
 
 def _core_for(document: dict[str, Any]) -> tuple[str | None, Problem | None]:
