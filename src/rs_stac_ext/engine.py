@@ -447,11 +447,11 @@ class SchemaCompiler:
                 self._compiled[key] = CompiledSchema(
                     key,
                     self._locked_reference_validator,
-                    verdict,
-                    refusal,
-                    originals,
-                    build_fast,
-                    checks,
+                    verdict=verdict,
+                    fast_refusal=refusal,
+                    originals=originals,
+                    build_fast=build_fast,
+                    verdict_checks=checks,
                 )
             return self._compiled[key]
 
