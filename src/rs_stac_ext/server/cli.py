@@ -2,7 +2,7 @@
 
 ::
 
-    rs-stac serve --catalog DIR [--host H] [--port P] [--config FILE]
+    rs-stac serve CATALOG [--host H] [--port P] [--config FILE]   # or --catalog CATALOG
     rs-stac serve hash-key [--generate]          # hash an API key for the configuration
     rs-stac serve issue-token --user U [--role R]...   # sign a bearer token
 
@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from rs_stac_ext.server._catalog_argument import CatalogArgumentGroup
+
 __all__ = ["serve_command"]
 
 EXIT_USAGE = 2
@@ -24,13 +26,14 @@ EXIT_USAGE = 2
 
 @click.group(
     "serve",
+    cls=CatalogArgumentGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
     "--catalog",
     type=click.Path(exists=True, path_type=Path),
-    help="Folder holding catalog.json (or the catalog.json file).",
+    help="Folder holding catalog.json (or the catalog.json file); the same as CATALOG.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -59,19 +62,21 @@ def serve_command(
     root_path: str,
     log_level: str,
 ) -> None:
-    """Serve a static catalog as a STAC API with the download endpoint."""
+    """Serve a static CATALOG folder as a STAC API with the download endpoint."""
     if ctx.invoked_subcommand is not None:
         return
     if catalog is None:
-        raise click.UsageError("--catalog is required to serve")
+        raise click.UsageError(
+            "name the CATALOG to serve (a folder holding catalog.json), or give it with --catalog"
+        )
     try:
         import uvicorn
 
         from rs_stac_ext.server.app import create_app
     except ImportError as exc:
         click.echo(
-            f"error: serving needs Starlette, uvicorn and boto3 ({exc}); "
-            "install them with: pip install 'rs-stac-ext[server]'",
+            f"error: serving needs Starlette and uvicorn ({exc}), dependencies of "
+            "rs-stac-ext: reinstall it with: pip install --force-reinstall rs-stac-ext",
             err=True,
         )
         sys.exit(EXIT_USAGE)
