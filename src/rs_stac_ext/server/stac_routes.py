@@ -195,7 +195,8 @@ class StacHandlers:
         cid, iid = item.collection_id, item.id
         document["collection"] = cid
         assets = document.get("assets")
-        for key, asset in list((assets if isinstance(assets, dict) else {}).items()):
+        assets = assets if isinstance(assets, dict) else {}
+        for key, asset in list(assets.items()):
             href = asset.get("href") if isinstance(asset, dict) else None
             if not isinstance(href, str) or self.backends.for_href(href) is None:
                 continue
