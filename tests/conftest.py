@@ -42,3 +42,25 @@ def upstream() -> Path:
     if not UPSTREAM.is_dir():
         pytest.skip(f"upstream documents not found at {UPSTREAM}")
     return UPSTREAM
+
+
+CLOSED_PORT = "http://127.0.0.1:9"
+
+
+def offline_environment(cache: Path) -> dict[str, str]:
+    """The environment of a subprocess that must not reach the network.
+
+    Any attempt to download goes through a proxy on a closed port and fails at once instead of
+    hanging; schemas are cached in ``cache``; warnings are errors; the simulator address of
+    the caller's environment is dropped.
+    """
+    environment = os.environ | {
+        "http_proxy": CLOSED_PORT,
+        "https_proxy": CLOSED_PORT,
+        "HTTP_PROXY": CLOSED_PORT,
+        "HTTPS_PROXY": CLOSED_PORT,
+        "RS_STAC_CACHE": str(cache),
+        "PYTHONWARNINGS": "error",
+    }
+    environment.pop("RS_STAC_SIMULATOR_URL", None)
+    return environment

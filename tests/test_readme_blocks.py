@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, offline_environment
 
 PAGES = ("README.md", "docs/index.md")
-CLOSED_PORT = "http://127.0.0.1:9"
 _BLOCK = re.compile(
     r"(?:^<!-- not run: (?P<reason>[^\n]*?) -->\n)?^```(?P<language>[a-z]*)\n(?P<body>.*?)^```$",
     re.MULTILINE | re.DOTALL,
@@ -112,16 +111,9 @@ def test_every_code_block_names_its_language() -> None:
 def test_block_runs_as_written(block: Block, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     clone.mkdir()
-    # Any attempt to download goes to a closed port and fails at once instead of hanging.
-    environment = os.environ | {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "http_proxy": CLOSED_PORT,
-        "https_proxy": CLOSED_PORT,
-        "HTTP_PROXY": CLOSED_PORT,
-        "HTTPS_PROXY": CLOSED_PORT,
-        "RS_STAC_CACHE": str(tmp_path / "cache"),
-        "PYTHONWARNINGS": "error",
-    }
+    environment = offline_environment(tmp_path / "cache")
+    # The commands of this interpreter's environment (rs-stac) come first.
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
     ran = subprocess.run(
         [*_RUNNERS[block.language], block.body],
         cwd=clone_like(clone),
