@@ -139,7 +139,7 @@ def create_app(
                 "accepted" if settings.bearer else "not accepted",
             )
         yield
-        backends.close()
+        download.close()
 
     app = Starlette(
         routes=routes,
