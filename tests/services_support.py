@@ -31,9 +31,7 @@ import httpx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PG_BIN = Path(os.environ.get("RS_STAC_PG_BIN", "/usr/lib/postgresql/15/bin"))
-NODE_ENTRY = (
-    REPO_ROOT / ".services/node/node_modules/oauth2-mock-server/dist/index.mjs"
-).resolve()
+NODE_ENTRY = (REPO_ROOT / ".services/node/node_modules/oauth2-mock-server/dist/index.mjs").resolve()
 OIDC_SCRIPT = Path(__file__).with_name("services") / "oidc_provider.mjs"
 S3_ACCESS_KEY = "rsstacadmin"
 S3_SECRET_KEY = "rs-stac-test-secret-0123456789"
@@ -129,22 +127,48 @@ def postgres_cluster() -> Iterator[Postgres]:
     process: subprocess.Popen[bytes] | None = None
     try:
         subprocess.run(
-            [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
-            + ["--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
             check=True,
             capture_output=True,
             cwd=workdir,
             **_as_postgres(),  # type: ignore[call-overload]
         )
         process = subprocess.Popen(
-            [str(PG_BIN / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets)]
-            + ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
-            + ["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-            + ["-c", "max_connections=200"],
+            [
+                str(PG_BIN / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-k",
+                str(sockets),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=workdir,
-            **_as_postgres(),
+            **_as_postgres(),  # type: ignore[call-overload]
         )
         _wait(lambda: _port_open(port), "PostgreSQL", 30, process)
         dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
@@ -197,19 +221,34 @@ def seaweedfs() -> Iterator[S3Store]:
     workdir = Path(tempfile.mkdtemp(prefix="rs-stac-s3-"))
     (workdir / "data").mkdir()
     identities = (
-        '{"identities":[{"name":"admin","credentials":[{"accessKey":"%s","secretKey":"%s"}],'
+        f'{{"identities":[{{"name":"admin","credentials":[{{"accessKey":"{S3_ACCESS_KEY}","secretKey":"{S3_SECRET_KEY}"}}],'
         '"actions":["Admin","Read","Write","List","Tagging"]}]}'
-    ) % (S3_ACCESS_KEY, S3_SECRET_KEY)
+    )
     (workdir / "s3.json").write_text(identities, encoding="utf-8")
     master, volume, filer, s3, lance, iceberg = (free_port_pair() for _ in range(6))
+    log = (workdir / "weed.log").open("wb")
     process = subprocess.Popen(
-        [str(weed), "server", f"-dir={workdir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1"]
-        + [f"-master.port={master}", f"-volume.port={volume}", "-volume.max=20"]
-        + ["-filer", f"-filer.port={filer}", "-s3", f"-s3.port={s3}"]
-        + [f"-s3.config={workdir / 's3.json'}", "-master.volumeSizeLimitMB=64"]
-        + [f"-s3.port.lance={lance}", f"-s3.port.iceberg={iceberg}", "-master.telemetry=false"],
+        [
+            str(weed),
+            "server",
+            f"-dir={workdir / 'data'}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-master.port={master}",
+            f"-volume.port={volume}",
+            "-volume.max=20",
+            "-filer",
+            f"-filer.port={filer}",
+            "-s3",
+            f"-s3.port={s3}",
+            f"-s3.config={workdir / 's3.json'}",
+            "-master.volumeSizeLimitMB=64",
+            f"-s3.port.lance={lance}",
+            f"-s3.port.iceberg={iceberg}",
+            "-master.telemetry=false",
+        ],
         stdout=subprocess.DEVNULL,
-        stderr=(workdir / "weed.log").open("wb"),
+        stderr=log,
         start_new_session=True,
     )
     endpoint = f"http://127.0.0.1:{s3}"
@@ -228,6 +267,7 @@ def seaweedfs() -> Iterator[S3Store]:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        log.close()
         shutil.rmtree(workdir, ignore_errors=True)
         for port in (master, volume, filer, s3):
             for sock in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
@@ -310,9 +350,9 @@ class OidcProvider:
 
 
 @contextmanager
-def oidc_provider(alg: str = "RS256", kid: str = "key-1", port: int | None = None) -> Iterator[
-    OidcProvider
-]:
+def oidc_provider(
+    alg: str = "RS256", kid: str = "key-1", port: int | None = None
+) -> Iterator[OidcProvider]:
     """Start oauth2-mock-server with one fresh signing key; yield the provider."""
     node = shutil.which("node")
     if node is None:
@@ -333,3 +373,5 @@ def oidc_provider(alg: str = "RS256", kid: str = "key-1", port: int | None = Non
         yield OidcProvider(line, chosen, kid)
     finally:
         _stop(process)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -180,7 +180,8 @@ class OidcConfig(_Section):
     username_claim: str = "preferred_username"
     roles_claims: list[str] | None = None
     algorithms: list[Literal["RS256", "ES256"]] = Field(
-        default_factory=lambda: ["RS256", "ES256"], min_length=1
+        default_factory=lambda: ["RS256", "ES256"],  # type: ignore[arg-type]
+        min_length=1,
     )
     leeway_seconds: Annotated[float, Field(ge=0, le=600)] = 30
     jwks_url: Annotated[str, AfterValidator(_http_url)] | None = None

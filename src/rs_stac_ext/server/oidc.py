@@ -226,7 +226,9 @@ class OidcVerifier:
                 self._fetch_keys()
             key = self._keys.get(kid)
         if key is None:
-            raise TokenError(f"the token is signed with a key ({kid!r}) the issuer does not publish")
+            raise TokenError(
+                f"the token is signed with a key ({kid!r}) the issuer does not publish"
+            )
         return key
 
     # -- tokens ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The reference deployment: stac-fastapi-pgstac with the download extension wired in.
+r"""The reference deployment: stac-fastapi-pgstac with the download extension wired in.
 
 :func:`create_pgstac_app` builds a stac-fastapi-pgstac application over one pgstac database and
 adds, correctly wired:
@@ -21,7 +21,7 @@ public keys): any number of replicas can serve one database behind a load balanc
 For uvicorn or gunicorn with several workers, :func:`app_from_env` is an application factory
 reading ``RS_STAC_PGSTAC_DSN``, ``RS_STAC_CONFIG`` and ``RS_STAC_ASSETS_ROOT``::
 
-    RS_STAC_PGSTAC_DSN=postgresql://... uvicorn --factory \\
+    RS_STAC_PGSTAC_DSN=postgresql://... uvicorn --factory \
         rs_stac_ext.server.pgstac_app:app_from_env --workers 4
 """
 
@@ -111,7 +111,7 @@ def asyncpg_dsn(dsn: str) -> str:
     return f"postgresql://{auth}{host}:{port}/{database}"
 
 
-class _DsnPostgresSettings(PostgresSettings):
+class _DsnPostgresSettings(PostgresSettings):  # type: ignore[misc]
     """stac-fastapi-pgstac's pool settings, connecting to one DSN as given."""
 
     dsn: str = ""
@@ -247,8 +247,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
     described = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
-        for e in errors
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors
     )
     return error_response(400, described or "invalid request", head=request.method == "HEAD")
 
@@ -321,7 +320,7 @@ def create_pgstac_app(
         client.publisher = AssetPublisher(
             download.registered.backends, keep_s3_alternate=keep_s3_alternate
         )
-    app = api.app
+    app: FastAPI = api.app
     exclude_downloads_from_compression(app)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -103,7 +103,10 @@ def issue_token(
 
 _MESSAGES: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "the token has expired"),
-    (jwt.ImmatureSignatureError, "the token is not valid yet (its 'nbf' or 'iat' is in the future)"),
+    (
+        jwt.ImmatureSignatureError,
+        "the token is not valid yet (its 'nbf' or 'iat' is in the future)",
+    ),
     (jwt.InvalidIssuerError, "the token was issued by another issuer"),
     (jwt.InvalidAudienceError, "the token is meant for another audience"),
     (jwt.InvalidSignatureError, "the token signature does not match"),
