@@ -190,9 +190,7 @@ def test_tokens_of_another_issuer_are_refused(
     catalog: CatalogFixture, provider: OidcProvider
 ) -> None:
     # The provider's own keys, but the server expects another issuer.
-    app = _app(
-        catalog, "https://sso.example.org/realms/rs", jwks_url=f"{provider.issuer}/jwks"
-    )
+    app = _app(catalog, "https://sso.example.org/realms/rs", jwks_url=f"{provider.issuer}/jwks")
     with live_server(app) as base:
         answer = _get(base, OWNED, provider.token(claims=_claims("alice")))
     assert answer.status_code == 401

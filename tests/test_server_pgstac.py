@@ -68,7 +68,7 @@ def item(
         "collection": cid,
         "geometry": geometry,
         "properties": {"datetime": when, **properties},
-        "links": [],
+        "links": [{"rel": "collection", "href": f"./{cid}.json", "type": "application/json"}],
         "assets": assets or {},
     }
     if geometry is not None:
@@ -147,8 +147,11 @@ def api(loaded: Loaded) -> Iterator[str]:
         {"s3": {"endpoint_url": "http://127.0.0.1:9", "region": "us-east-1", "max_attempts": 1}}
     )
     app = create_pgstac_app(loaded.dsn, config, assets_root=loaded.assets_root)
-    with live_server(app) as base:
-        yield base
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "unused")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "unused")
+        with live_server(app) as base:
+            yield base
 
 
 def test_load_command_reports_every_refused_document(loaded: Loaded) -> None:

@@ -147,9 +147,10 @@ def test_a_frozen_store_gives_503_within_the_timeouts(
             started = time.monotonic()
             answer = httpx.get(base + S3_ASSET, timeout=30)
             elapsed = time.monotonic() - started
-            assert httpx.get(base + local, timeout=30).content == catalog.data[
-                "alice-col", "owned", "big"
-            ]
+            assert (
+                httpx.get(base + local, timeout=30).content
+                == catalog.data["alice-col", "owned", "big"]
+            )
         finally:
             os.killpg(stored.process.pid, signal.SIGCONT)
     assert answer.status_code == 503

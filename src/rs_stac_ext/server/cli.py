@@ -133,7 +133,7 @@ def _serve_pgstac(
     try:
         import uvicorn
 
-        from rs_stac_ext.server import pgstac_app
+        from rs_stac_ext.server import pgstac_db
     except ImportError as exc:
         click.echo(
             f"error: --pgstac needs stac-fastapi-pgstac and pypgstac ({exc}); "
@@ -149,7 +149,9 @@ def _serve_pgstac(
     server_log.setLevel(min(server_log.getEffectiveLevel(), logging.WARNING))
     try:
         config = load_config(config_path) if config_path is not None else None
-        version = pgstac_app.check_database(dsn)
+        version = pgstac_db.check_database(dsn)
+        from rs_stac_ext.server import pgstac_app
+
         # Built once here so that a bad configuration stops the command before it listens.
         app = pgstac_app.create_pgstac_app(dsn, config, assets_root=assets_root)
     except RsStacExtError as exc:

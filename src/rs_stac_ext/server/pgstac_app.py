@@ -47,15 +47,16 @@ from stac_fastapi.types.errors import NotFoundError
 from stac_fastapi.types.requests import get_base_url
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
+from rs_stac_ext._version import __version__
 from rs_stac_ext.download import download_path
-from rs_stac_ext.errors import RsStacExtError
 from rs_stac_ext.server.backends import Backends
 from rs_stac_ext.server.catalog import HrefKind, href_kind
 from rs_stac_ext.server.config import ServerConfig, load_config
 from rs_stac_ext.server.endpoint import ItemRecord
 from rs_stac_ext.server.errors import error_response
+from rs_stac_ext.server.pgstac_db import PgstacError, check_database
 from rs_stac_ext.server.stac_fastapi import DownloadExtension, exclude_downloads_from_compression
 
 __all__ = [
@@ -67,7 +68,9 @@ __all__ = [
     "PublishingCoreClient",
     "app_from_env",
     "asyncpg_dsn",
+    "check_database",
     "create_pgstac_app",
+    "default_settings",
 ]
 
 DSN_ENV = "RS_STAC_PGSTAC_DSN"
@@ -76,10 +79,6 @@ ASSETS_ROOT_ENV = "RS_STAC_ASSETS_ROOT"
 ALTERNATE_ASSETS_SCHEMA = "https://stac-extensions.github.io/alternate-assets/v1.2.0/schema.json"
 
 _LOG = logging.getLogger("rs_stac_ext.server")
-
-
-class PgstacError(RsStacExtError):
-    """The database cannot be used (wrong DSN, not reachable, no pgstac schema)."""
 
 
 def asyncpg_dsn(dsn: str) -> str:
@@ -185,12 +184,53 @@ class PublishingCoreClient(CoreCrudClient):  # type: ignore[misc]
 
     async def _search_base(self, search_request: Any, request: Request) -> Any:
         found = await super()._search_base(search_request, request=request)
-        if self.publisher is not None:
-            base_url = get_base_url(request)
-            for feature in found.get("features", []):
-                if isinstance(feature, dict):
-                    self.publisher.publish(feature, base_url)
+        base_url = get_base_url(request)
+        fields = getattr(search_request, "fields", None)
+        for feature in found.get("features", []):
+            if not isinstance(feature, dict):
+                continue
+            if "geometry" not in feature and _geometry_asked(fields):
+                # pgstac drops a NULL geometry; a STAC Item states it ("geometry": null).
+                feature["geometry"] = None
+            if self.publisher is not None:
+                self.publisher.publish(feature, base_url)
         return found
+
+    # stac-fastapi serialises with exclude_none, which would drop "geometry": null again: an
+    # answer holding such an Item is sent as it is.
+    async def get_item(self, item_id: str, collection_id: str, request: Request, **kw: Any) -> Any:
+        """Get one Item (``GET /collections/{collectionId}/items/{itemId}``)."""
+        found = await super().get_item(item_id, collection_id, request, **kw)
+        return _keep_null_geometry(found)
+
+    async def item_collection(self, collection_id: str, request: Request, **kw: Any) -> Any:
+        """Get a page of a Collection's Items."""
+        return _keep_null_geometry(await super().item_collection(collection_id, request, **kw))
+
+    async def get_search(self, request: Request, **kw: Any) -> Any:
+        """Search with GET."""
+        return _keep_null_geometry(await super().get_search(request, **kw))
+
+    async def post_search(self, search_request: Any, request: Request, **kw: Any) -> Any:
+        """Search with POST."""
+        return _keep_null_geometry(await super().post_search(search_request, request, **kw))
+
+
+def _geometry_asked(fields: Any) -> bool:
+    include = getattr(fields, "include", None) or set()
+    exclude = getattr(fields, "exclude", None) or set()
+    return "geometry" not in exclude and (not include or "geometry" in include)
+
+
+def _keep_null_geometry(found: Any) -> Any:
+    if not isinstance(found, dict):
+        return found
+    features = found.get("features") if found.get("type") == "FeatureCollection" else [found]
+    if not isinstance(features, list) or not any(
+        isinstance(f, dict) and "geometry" in f and f["geometry"] is None for f in features
+    ):
+        return found
+    return JSONResponse(content=found, media_type="application/geo+json")
 
 
 class PgstacSource:
@@ -257,6 +297,26 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "the server failed", head=request.method == "HEAD")
 
 
+def default_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """stac-fastapi-pgstac settings from the environment, with this server's names by default.
+
+    Args:
+        environ: The environment (``os.environ`` when ``None``); ``STAC_FASTAPI_TITLE`` and
+            the like still win over these defaults.
+
+    Returns:
+        The settings.
+    """
+    env = os.environ if environ is None else environ
+    defaults = {
+        "stac_fastapi_title": "rs-stac-ext",
+        "stac_fastapi_description": "STAC API with the download extension (pgstac)",
+        "stac_fastapi_landing_id": "rs-stac",
+        "stac_fastapi_version": __version__,
+    }
+    return Settings(**{k: v for k, v in defaults.items() if k.upper() not in env})
+
+
 def create_pgstac_app(
     dsn: str,
     config: ServerConfig | None = None,
@@ -282,7 +342,7 @@ def create_pgstac_app(
     Returns:
         The FastAPI application; the database is connected by its lifespan.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     if settings.enabled_extensions is not None and "download" not in settings.enabled_extensions:
         settings = settings.model_copy(
             update={"enabled_extensions": [*settings.enabled_extensions, "download"]}
@@ -326,33 +386,6 @@ def create_pgstac_app(
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _server_error)
     return app
-
-
-def check_database(dsn: str) -> str:
-    """Connect once and read the pgstac version, to fail early with a clear message.
-
-    Args:
-        dsn: The database.
-
-    Returns:
-        The pgstac version.
-
-    Raises:
-        PgstacError: The database cannot be reached, or has no pgstac schema.
-    """
-    import psycopg
-
-    try:
-        with psycopg.connect(dsn, connect_timeout=10) as conn:
-            row = conn.execute("SELECT pgstac.get_version()").fetchone()
-    except psycopg.errors.UndefinedFunction:
-        raise PgstacError(
-            "the database has no pgstac schema; install it with: pypgstac migrate --dsn DSN"
-        ) from None
-    except psycopg.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PgstacError(f"cannot use the pgstac database: {first}") from None
-    return str(row[0]) if row else "unknown"
 
 
 def app_from_env(environ: Mapping[str, str] | None = None) -> FastAPI:

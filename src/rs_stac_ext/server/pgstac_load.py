@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,11 @@ def _read(
     from rs_stac_ext.validation import validate as validate_documents
 
     records = list(read_inputs(inputs))
-    verdicts: Iterator[Any] | None = None
+    verdicts: dict[tuple[str, int | None, str], Any] = {}
     if validate:
-        verdicts = validate_documents([r for r in records if r.error is None])
+        # Reports come grouped by source, not always in reading order: match them by place.
+        for verdict in validate_documents([r for r in records if r.error is None]):
+            verdicts[verdict.source, verdict.line, verdict.pointer] = verdict
     collections: list[_Doc] = []
     items: list[_Doc] = []
     for record in records:
@@ -112,7 +114,7 @@ def _read(
             report.refused.append(Refusal(record.location, None, str(record.error)))
             continue
         document = record.document
-        verdict = next(verdicts) if verdicts is not None else None
+        verdict = verdicts.get((record.source, record.line, record.pointer))
         doc_id = document.get("id") if isinstance(document, dict) else None
         doc_id = doc_id if isinstance(doc_id, str) else None
         if not isinstance(document, dict):
@@ -182,7 +184,7 @@ def load_documents(
     from pypgstac.db import PgstacDB
     from pypgstac.load import Loader, Methods
 
-    from rs_stac_ext.server.pgstac_app import check_database
+    from rs_stac_ext.server.pgstac_db import check_database
 
     check_database(dsn)
     method = {"upsert": Methods.upsert, "insert": Methods.insert, "ignore": Methods.ignore}[mode]
@@ -277,7 +279,7 @@ def load_command(
     the reason.
     """
     try:
-        from rs_stac_ext.server.pgstac_app import PgstacError
+        from rs_stac_ext.server.pgstac_db import PgstacError
     except ImportError as exc:
         click.echo(
             f"error: loading needs pypgstac and stac-fastapi-pgstac ({exc}); "
