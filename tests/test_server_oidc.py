@@ -32,7 +32,9 @@ OWNED = ("alice-col", "owned", "big")
 BOBS = ("alice-col", "bobs", "b")
 
 
-def _claims(user: str, realm: list[str] | None = None, client: list[str] | None = None) -> dict:
+def _claims(
+    user: str, realm: list[str] | None = None, client: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "sub": f"id-of-{user}",
         "preferred_username": user,
@@ -118,12 +120,12 @@ def test_algorithms_other_than_rs256_and_es256_are_refused(
     jwks = httpx.get(f"{provider.issuer}/jwks", timeout=10).json()
     public = jwt.PyJWK(jwks["keys"][0]).key
     claims = {**_claims("alice"), "iss": provider.issuer, "azp": CLIENT, "exp": time.time() + 60}
-    unsigned = jwt.encode(claims, None, algorithm="none", headers={"kid": provider.kid})
+    unsigned = jwt.encode(claims, "", algorithm="none", headers={"kid": provider.kid})
     assert _get(server, OWNED, unsigned).status_code == 401
     # The classic confusion: HMAC keyed with the provider's public key.
     from cryptography.hazmat.primitives import serialization
 
-    pem = public.public_bytes(  # type: ignore[union-attr]
+    pem = public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     header = base64.urlsafe_b64encode(b'{"alg":"HS256","kid":"rsa-1"}').rstrip(b"=")

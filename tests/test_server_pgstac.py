@@ -289,8 +289,20 @@ def test_rs_stac_serve_pgstac_end_to_end(loaded: Loaded) -> None:
     port = free_port()
     rs_stac = Path(sys.executable).with_name("rs-stac")
     process = subprocess.Popen(
-        [str(rs_stac), "serve", "--pgstac", loaded.dsn, "--assets-root", str(loaded.assets_root)]
-        + ["--port", str(port), "--workers", "2", "--log-level", "warning"],
+        [
+            str(rs_stac),
+            "serve",
+            "--pgstac",
+            loaded.dsn,
+            "--assets-root",
+            str(loaded.assets_root),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

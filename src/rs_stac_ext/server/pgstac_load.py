@@ -105,8 +105,8 @@ def _read(
     verdicts: dict[tuple[str, int | None, str], Any] = {}
     if validate:
         # Reports come grouped by source, not always in reading order: match them by place.
-        for verdict in validate_documents([r for r in records if r.error is None]):
-            verdicts[verdict.source, verdict.line, verdict.pointer] = verdict
+        for checked in validate_documents([r for r in records if r.error is None]):
+            verdicts[checked.source, checked.line, checked.pointer] = checked
     collections: list[_Doc] = []
     items: list[_Doc] = []
     for record in records:
