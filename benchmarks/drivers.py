@@ -15,7 +15,7 @@ Usage::
 Drivers:
 
 * ``orjson``: parse every NDJSON line with orjson, nothing else (the parse floor);
-* ``rs-api``: ``rs_stac_ext.validation.validate`` over the NDJSON file, streamed;
+* ``rs-api``: ``rs_stac_ext.validator.validation.validate`` over the NDJSON file, streamed;
 * ``rs-api-j2``: the same with ``jobs=2`` (two worker processes; wall-clock time);
 * ``pystac``: ``pystac.validation.validate_dict`` on every NDJSON line (parsed with orjson),
   with the extension schemas of the ``--schemas`` export folder put in pystac's schema cache;
@@ -49,8 +49,8 @@ def run_orjson(source: Path, schemas: Path | None) -> Result:
 
 
 def run_rs_api(source: Path, schemas: Path | None, jobs: int = 1) -> Result:
-    from rs_stac_ext.resolver import ResolverSettings
-    from rs_stac_ext.validation import ValidationOptions, validate
+    from rs_stac_ext.schemas.resolver import ResolverSettings
+    from rs_stac_ext.validator.validation import ValidationOptions, validate
 
     options = ValidationOptions(resolver=ResolverSettings(cache_dir=None, use_cache=False))
     started = time.perf_counter()

@@ -12,8 +12,8 @@ line and the defects it carries:
 About 1 % of each set is broken (at least one Item per set). Every broken Item carries one to
 three defects that a draft-07 validator can see: most break a schema rule, a few only break the
 ``date-time`` format (only validators that assert formats catch those alone), and some also
-break a rule of ``rs_stac_ext.rules`` on top of a schema defect. Every Item stays well-formed
-JSON with a unique ``id``, so that verdicts can be matched by id across tools.
+break a rule of ``rs_stac_ext.validator.rules`` on top of a schema defect. Every Item stays
+well-formed JSON with a unique ``id``, so that verdicts can be matched by id across tools.
 
 The output only depends on the arguments: the same seed gives the same bytes.
 
@@ -56,7 +56,7 @@ class Defect:
         kind: Short name of the defect.
         pointer: JSON pointer at or under which a validator should report it.
         caught_by: ``schema`` (a JSON Schema keyword), ``format`` (only the ``date-time``
-            format assertion) or ``rule`` (only a check of ``rs_stac_ext.rules``).
+            format assertion) or ``rule`` (only a check of ``rs_stac_ext.validator.rules``).
     """
 
     kind: str

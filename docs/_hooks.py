@@ -4,7 +4,7 @@ Pages hold markers that this hook replaces before rendering, so that nothing a s
 written twice by hand:
 
 * ``<!-- fields: cadip v2.0.0 item_properties -->``: the field table of one location of one
-  version (see ``rs_stac_ext._fieldtables.LOCATIONS``); descriptions come from the
+  version (see ``rs_stac_ext.schemas._fieldtables.LOCATIONS``); descriptions come from the
   specification README's table of the same location, for the newest version.
 * ``<!-- history: cadip item_properties -->``: one row per field, one column per version.
 * ``<!-- identifiers: cadip -->`` (or ``all``, or ``newest``): the published versions, with links
@@ -42,8 +42,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from rs_stac_ext import __version__, schemas
-from rs_stac_ext._catalog import HOME_HOST, OLD_HOST, DocumentKind, ExtensionVersion
-from rs_stac_ext._fieldtables import LOCATIONS, FieldRow, LocationError, field_rows, readme_tables
+from rs_stac_ext.schemas._catalog import HOME_HOST, OLD_HOST, DocumentKind, ExtensionVersion
+from rs_stac_ext.schemas._fieldtables import (
+    LOCATIONS,
+    FieldRow,
+    LocationError,
+    field_rows,
+    readme_tables,
+)
 
 _MARKER = re.compile(r"<!--\s*(fields|history|identifiers|include|figure):\s*(.*?)\s*-->")
 _HEADING = re.compile(r"^(#{1,6})(\s.*)$")

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import load_json
 from rs_stac_ext import schemas
-from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.schemas._resources import extensions_root
 
 CADIP_V14 = "https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json"
 

@@ -23,8 +23,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
 from rs_stac_ext import schemas
-from rs_stac_ext._catalog import HOME_HOST, OLD_HOST
-from rs_stac_ext._fieldtables import locations
+from rs_stac_ext.schemas._catalog import HOME_HOST, OLD_HOST
+from rs_stac_ext.schemas._fieldtables import locations
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = (
@@ -45,15 +45,15 @@ PAGES = (
 API_MODULES = (
     "rs_stac_ext",
     "rs_stac_ext.schemas",
-    "rs_stac_ext.problems",
-    "rs_stac_ext.migrate",
-    "rs_stac_ext.validation",
-    "rs_stac_ext.resolver",
-    "rs_stac_ext.rules",
+    "rs_stac_ext.validator.problems",
+    "rs_stac_ext.pystac_ext.migrate",
+    "rs_stac_ext.validator.validation",
+    "rs_stac_ext.schemas.resolver",
+    "rs_stac_ext.validator.rules",
     "rs_stac_ext.models",
-    "rs_stac_ext.auxip",
-    "rs_stac_ext.cadip",
-    "rs_stac_ext.ownership",
+    "rs_stac_ext.pystac_ext.auxip",
+    "rs_stac_ext.pystac_ext.cadip",
+    "rs_stac_ext.pystac_ext.ownership",
     "rs_stac_ext.download",
 )
 MARKER = re.compile(r"<!--\s*(?:fields|history|identifiers|include|figure):")
@@ -142,7 +142,7 @@ def test_the_api_reference_documents_every_public_module(site: Path) -> None:
     html = (site / "api" / "index.html").read_text(encoding="utf-8")
     for module in API_MODULES:
         assert f'id="{module}"' in html, module
-    assert 'id="rs_stac_ext.validation.validate"' in html
+    assert 'id="rs_stac_ext.validator.validation.validate"' in html
     assert ":func:<code>" not in html  # Sphinx roles are turned into links or code
 
 

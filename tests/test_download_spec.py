@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from rs_stac_ext import download, schemas
-from rs_stac_ext._catalog import DocumentKind
 from rs_stac_ext.errors import UnknownIdentifierError
+from rs_stac_ext.schemas._catalog import DocumentKind
 
 EXTENSIONS = Path(__file__).resolve().parents[1] / "extensions" / "download"
 V1_ID = "https://home.rs-python.eu/download-stac-api-extension/v1.0.0/openapi.yaml"

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 
 from conftest import UPSTREAM, load_json
 from rs_stac_ext import FormatMode, schemas
-from rs_stac_ext._resources import extensions_root
-from rs_stac_ext.engine import (
+from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.schemas.resolver import ResolverSettings, SchemaResolver
+from rs_stac_ext.validator.engine import (
     CompiledSchema,
     Engine,
     SchemaCompiler,
     _python_dollar,
     fast_engine_available,
 )
-from rs_stac_ext.resolver import ResolverSettings, SchemaResolver
-from rs_stac_ext.validation import _ResolverSource
+from rs_stac_ext.validator.validation import _ResolverSource
 from strategies_json import bent
 
 pytestmark = pytest.mark.skipif(not fast_engine_available(), reason="jsonschema-rs missing")
@@ -139,7 +139,7 @@ def test_fast_problems_name_the_same_places_as_python(
     name: str, base: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Problems found by jsonschema-rs and worded by us match python-jsonschema's."""
-    from rs_stac_ext.problems import collect
+    from rs_stac_ext.validator.problems import collect
 
     compiled = _compiler(FormatMode.DRAFT7, tmp_path_factory.mktemp("cache")).compile(
         _schemas_of(base)
@@ -171,7 +171,7 @@ def test_fast_problems_name_the_same_places_as_python(
     ],
 )
 def test_ascii_subset_of_unsafe_patterns(pattern: str, expected: str | None) -> None:
-    from rs_stac_ext.engine import _ascii_subset
+    from rs_stac_ext.validator.engine import _ascii_subset
 
     assert _ascii_subset(pattern) == expected
 

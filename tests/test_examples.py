@@ -9,9 +9,9 @@ import pytest
 
 from conftest import load_json, upstream_examples
 from rs_stac_ext import ExtensionName, schemas
-from rs_stac_ext._resources import extensions_root
-from rs_stac_ext.examples import ExampleVerdict, check_examples, example_files
-from rs_stac_ext.problems import check
+from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.schemas.examples import ExampleVerdict, check_examples, example_files
+from rs_stac_ext.validator.problems import check
 
 VERDICTS = check_examples()
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rs_stac_ext._formats import FORMAT_CHECKS
 from rs_stac_ext.schemas import ALL_ASSERTED_FORMATS, FormatMode, format_checker
+from rs_stac_ext.validator._formats import FORMAT_CHECKS
 
 HAND_PICKED = [
     "",

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import load_json, upstream_examples
 from rs_stac_ext import schemas
-from rs_stac_ext.migrate import (
+from rs_stac_ext.pystac_ext.migrate import (
     EXTERNAL_IDS_SCHEMA_URI,
     MigrationWarning,
     canonicalise_identifiers,

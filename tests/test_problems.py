@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from rs_stac_ext import schemas
-from rs_stac_ext.problems import Problem, check, pointer
+from rs_stac_ext.validator.problems import Problem, check, pointer
 
 CADIP_V2 = schemas.newest("cadip").identifier
 AUXIP_V2 = schemas.newest("auxip").identifier

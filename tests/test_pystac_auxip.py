@@ -8,8 +8,9 @@ from typing import Any, cast
 import pystac
 import pytest
 
-from rs_stac_ext import auxip, schemas
-from rs_stac_ext.auxip import AUXIP_ID_PROP, SCHEMA_URI, AuxipExtension
+from rs_stac_ext import schemas
+from rs_stac_ext.pystac_ext import auxip
+from rs_stac_ext.pystac_ext.auxip import AUXIP_ID_PROP, SCHEMA_URI, AuxipExtension
 
 UUID = "2e25ea88-ab33-11ef-8630-fa163e75e309"
 OTHER_UUID = "3f36fb99-bc44-42f0-9741-0b274f86f41a"

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rs_stac_ext import cadip, schemas
-from rs_stac_ext.cadip import (
+from rs_stac_ext import schemas
+from rs_stac_ext.pystac_ext import cadip
+from rs_stac_ext.pystac_ext.cadip import (
     SCHEMA_URI,
     AssetCadipExtension,
     CadipExtension,
@@ -20,7 +21,7 @@ from rs_stac_ext.cadip import (
     ItemAssetsCadipExtension,
     ItemCadipExtension,
 )
-from rs_stac_ext.migrate import EXTERNAL_IDS_SCHEMA_URI
+from rs_stac_ext.pystac_ext.migrate import EXTERNAL_IDS_SCHEMA_URI
 
 SESSION_UUID = "6894eb36-416e-469e-8788-9a0a2b8f3a8d"
 FILE_UUID = "bba71884-5c9c-4d4b-8986-1a428b87b441"

@@ -18,9 +18,10 @@ import pytest
 from pystac.serialization import identify_stac_object
 from pystac.utils import str_to_datetime
 
-from rs_stac_ext import auxip, cadip, migrate, ownership, schemas
-from rs_stac_ext._catalog import ExtensionVersion
-from rs_stac_ext.migrate import MigrationWarning
+from rs_stac_ext import schemas
+from rs_stac_ext.pystac_ext import auxip, cadip, migrate, ownership
+from rs_stac_ext.pystac_ext.migrate import MigrationWarning
+from rs_stac_ext.schemas._catalog import ExtensionVersion
 
 UPSTREAM = Path(__file__).resolve().parents[1].parent / "shared" / "upstream"
 EXAMPLES = sorted(UPSTREAM.glob("*/examples/*.json")) if UPSTREAM.is_dir() else []

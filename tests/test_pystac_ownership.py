@@ -8,8 +8,9 @@ from typing import Any, cast
 import pystac
 import pytest
 
-from rs_stac_ext import ownership, schemas
-from rs_stac_ext.ownership import OWNER_PROP, SCHEMA_URI, OwnershipExtension
+from rs_stac_ext import schemas
+from rs_stac_ext.pystac_ext import ownership
+from rs_stac_ext.pystac_ext.ownership import OWNER_PROP, SCHEMA_URI, OwnershipExtension
 
 
 def _item(stac_extensions: list[str] | None = None) -> pystac.Item:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rs_stac_ext.readers import ReaderSettings, read_inputs
-from rs_stac_ext.report import Summary, TextWriter, json_line
-from rs_stac_ext.validation import ValidationOptions, Validator
+from rs_stac_ext.validator.readers import ReaderSettings, read_inputs
+from rs_stac_ext.validator.report import Summary, TextWriter, json_line
+from rs_stac_ext.validator.validation import ValidationOptions, Validator
 
 
 class _Api(BaseHTTPRequestHandler):
@@ -138,6 +138,6 @@ _NESTED = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(document=_NESTED, limit=st.integers(min_value=1, max_value=12))
 def test_the_native_depth_check_agrees_with_a_plain_walk(document: Any, limit: int) -> None:
-    from rs_stac_ext.readers import _depth, too_deep
+    from rs_stac_ext.validator.readers import _depth, too_deep
 
     assert too_deep(document, limit) == (_depth(document, limit) > limit)

@@ -2,8 +2,8 @@
 
 Each ``Field Name | Type | Description`` table of ``extensions/<name>/README.md`` documents the
 newest version; its names, types and **REQUIRED** marks must be those the schema defines at
-the same location (:func:`rs_stac_ext._fieldtables.field_rows`), and every location where the
-schema defines fields must have its table.
+the same location (:func:`rs_stac_ext.schemas._fieldtables.field_rows`), and every location
+where the schema defines fields must have its table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rs_stac_ext import schemas
-from rs_stac_ext._fieldtables import (
+from rs_stac_ext.schemas._fieldtables import (
     LOCATIONS,
     FieldRow,
     LocationError,

@@ -17,9 +17,10 @@ import jsonschema
 import pytest
 import referencing.exceptions
 
-from rs_stac_ext._schema_commands import export_schemas, fetch_schemas, list_schemas
+from rs_stac_ext.cli._schema_commands import export_schemas, fetch_schemas, list_schemas
 from rs_stac_ext.errors import RsStacExtError
-from rs_stac_ext.resolver import (
+from rs_stac_ext.schemas import find_version, get_schema, newest
+from rs_stac_ext.schemas.resolver import (
     SCHEMA_MAP_NAME,
     STAC_VALIDATOR_ARGS_NAME,
     ResolvedSchema,
@@ -28,7 +29,6 @@ from rs_stac_ext.resolver import (
     SchemaUnavailableError,
     default_cache_dir,
 )
-from rs_stac_ext.schemas import find_version, get_schema, newest
 
 ITEM_URI = "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"
 COLLECTION_URI = "https://schemas.stacspec.org/v1.1.0/collection-spec/json-schema/collection.json"
@@ -198,7 +198,7 @@ def test_pystac_bundle_resolves_core_1_1_0(tmp_path: Path) -> None:
 def test_pystac_layout_change_empties_only_that_source(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rs_stac_ext.resolver as resolver_module
+    import rs_stac_ext.schemas.resolver as resolver_module
 
     # pystac installed, but without its schema files where the bundle expects them.
     monkeypatch.setattr(resolver_module, "_pystac_schema_folder", lambda: tmp_path / "moved")

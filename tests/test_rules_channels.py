@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import load_json
-from rs_stac_ext._resources import extensions_root
-from rs_stac_ext.rules import _channel_problems, _channels_in_order, _integer
+from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.validator.rules import _channel_problems, _channels_in_order, _integer
 
 _NUMBERS = st.one_of(st.integers(0, 4), st.sampled_from([1.0, 2.0, 2.5, True, False, "1", None]))
 _ABSENT = object()

@@ -12,7 +12,7 @@ import pytest
 import referencing.exceptions
 
 from rs_stac_ext import ExtensionName, FormatMode, UnknownIdentifierError, schemas
-from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.schemas._resources import extensions_root
 
 LOCK_FILE = Path(__file__).parent / "data" / "published.sha256"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import load_json
-from rs_stac_ext._resources import extensions_root
+from rs_stac_ext.schemas._resources import extensions_root
 
 HEAVY = ("pystac", "yaml", "httpx", "starlette", "uvicorn", "boto3", "urllib3", "jsonschema")
 
@@ -78,7 +78,7 @@ def test_invalid_documents_are_reported_without_the_reference_engine(tmp_path: P
     )
     code = (
         "import json, sys\n"
-        "from rs_stac_ext.validation import validate\n"
+        "from rs_stac_ext.validator.validation import validate\n"
         f"reports = list(validate([{str(source)!r}]))\n"
         "print(json.dumps({'valid': [r.valid for r in reports],"
         " 'paths': [[p.path for p in r.errors] for r in reports],"

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from conftest import UPSTREAM
 from rs_stac_ext.stations.cli import map_command
-from rs_stac_ext.validation import ValidationOptions, validate
+from rs_stac_ext.validator.validation import ValidationOptions, validate
 
 RS_SERVER = UPSTREAM / "rs-server"
 CADIP_V14 = "https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json"

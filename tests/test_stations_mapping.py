@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import UPSTREAM, load_json
-from rs_stac_ext.readers import InputDocument
 from rs_stac_ext.stations.mapping import (
     MappedItem,
     MappingContext,
@@ -43,7 +42,8 @@ from rs_stac_ext.stations.missions import (
     satellite_codes,
 )
 from rs_stac_ext.stations.registry import Station
-from rs_stac_ext.validation import DocumentReport, ValidationOptions, Validator
+from rs_stac_ext.validator.readers import InputDocument
+from rs_stac_ext.validator.validation import DocumentReport, ValidationOptions, Validator
 
 RS_SERVER = UPSTREAM / "rs-server"
 # The real and mock CADIP data number every block 1 and list fewer channels than announced, with

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from conftest import load_json
 from rs_stac_ext import FormatMode, schemas
-from rs_stac_ext._resources import extensions_root
-from rs_stac_ext._verdict_lifts import lift
-from rs_stac_ext.engine import Engine, SchemaCompiler, fast_engine_available
-from rs_stac_ext.resolver import ResolverSettings, SchemaResolver
-from rs_stac_ext.validation import _ResolverSource
+from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.schemas.resolver import ResolverSettings, SchemaResolver
+from rs_stac_ext.validator._verdict_lifts import lift
+from rs_stac_ext.validator.engine import Engine, SchemaCompiler, fast_engine_available
+from rs_stac_ext.validator.validation import _ResolverSource
 
 pytestmark = pytest.mark.skipif(not fast_engine_available(), reason="jsonschema-rs missing")
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rs_stac_ext._verdict_schema import for_verdicts
-from rs_stac_ext.engine import fast_engine_available
+from rs_stac_ext.validator._verdict_schema import for_verdicts
+from rs_stac_ext.validator.engine import fast_engine_available
 
 jsonschema_rs = pytest.importorskip("jsonschema_rs")
 pytestmark = pytest.mark.skipif(not fast_engine_available(), reason="jsonschema-rs missing")

@@ -2,8 +2,9 @@
 
 The public API is re-exported here by explicit name; modules whose name starts with ``_`` are
 private. Sub-modules with a public API of their own: :mod:`rs_stac_ext.schemas` (the schema
-store), :mod:`rs_stac_ext.problems`, :mod:`rs_stac_ext.migrate`, :mod:`rs_stac_ext.models`,
-:mod:`rs_stac_ext.download`.
+store), :mod:`rs_stac_ext.problems`, :mod:`rs_stac_ext.migrate`, :mod:`rs_stac_ext.validation`,
+:mod:`rs_stac_ext.models`, :mod:`rs_stac_ext.download` (see the architecture page for the
+sub-packages behind them).
 
 The names are loaded on first use (PEP 562), so ``import rs_stac_ext`` and the ``rs-stac``
 command start without pystac or jsonschema until a name that needs them is touched.
@@ -14,21 +15,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from rs_stac_ext._version import __version__
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from rs_stac_ext._catalog import DocumentKind, ExtensionName, ExtensionVersion
-    from rs_stac_ext.auxip import AuxipExtension
-    from rs_stac_ext.cadip import CadipExtension
     from rs_stac_ext.download import DownloadConformance
     from rs_stac_ext.errors import RsStacExtError, UnknownIdentifierError
-    from rs_stac_ext.migrate import Change, MigrationWarning, Upgrade, upgrade
-    from rs_stac_ext.ownership import OwnershipExtension
-    from rs_stac_ext.problems import Problem, check
+    from rs_stac_ext.pystac_ext.auxip import AuxipExtension
+    from rs_stac_ext.pystac_ext.cadip import CadipExtension
+    from rs_stac_ext.pystac_ext.migrate import Change, MigrationWarning, Upgrade, upgrade
+    from rs_stac_ext.pystac_ext.ownership import OwnershipExtension
     from rs_stac_ext.schemas import FormatMode
-    from rs_stac_ext.validation import DocumentReport, ValidationOptions
+    from rs_stac_ext.schemas._catalog import DocumentKind, ExtensionName, ExtensionVersion
+    from rs_stac_ext.validator.problems import Problem, check
+    from rs_stac_ext.validator.validation import DocumentReport, ValidationOptions
 
 
 def validate(
@@ -36,7 +37,7 @@ def validate(
 ) -> Iterator[DocumentReport]:
     """Validate documents and yield one report each, in input order.
 
-    The same as :func:`rs_stac_ext.validation.validate` (see there for every option); the
+    The same as :func:`rs_stac_ext.validator.validation.validate` (see there for every option); the
     validator's modules are imported on first use, so importing ``rs_stac_ext`` stays light.
 
     Args:
@@ -47,7 +48,7 @@ def validate(
     Returns:
         The reports, one per document.
     """
-    from rs_stac_ext.validation import validate as _validate
+    from rs_stac_ext.validator.validation import validate as _validate
 
     return _validate(inputs, options, jobs=jobs)
 
@@ -75,22 +76,22 @@ __all__ = [
 
 # Where each lazily loaded public name is defined.
 _LAZY: dict[str, str] = {
-    "AuxipExtension": "rs_stac_ext.auxip",
-    "CadipExtension": "rs_stac_ext.cadip",
-    "Change": "rs_stac_ext.migrate",
-    "DocumentKind": "rs_stac_ext._catalog",
+    "AuxipExtension": "rs_stac_ext.pystac_ext.auxip",
+    "CadipExtension": "rs_stac_ext.pystac_ext.cadip",
+    "Change": "rs_stac_ext.pystac_ext.migrate",
+    "DocumentKind": "rs_stac_ext.schemas._catalog",
     "DownloadConformance": "rs_stac_ext.download",
-    "ExtensionName": "rs_stac_ext._catalog",
-    "ExtensionVersion": "rs_stac_ext._catalog",
+    "ExtensionName": "rs_stac_ext.schemas._catalog",
+    "ExtensionVersion": "rs_stac_ext.schemas._catalog",
     "FormatMode": "rs_stac_ext.schemas",
-    "MigrationWarning": "rs_stac_ext.migrate",
-    "OwnershipExtension": "rs_stac_ext.ownership",
-    "Problem": "rs_stac_ext.problems",
+    "MigrationWarning": "rs_stac_ext.pystac_ext.migrate",
+    "OwnershipExtension": "rs_stac_ext.pystac_ext.ownership",
+    "Problem": "rs_stac_ext.validator.problems",
     "RsStacExtError": "rs_stac_ext.errors",
     "UnknownIdentifierError": "rs_stac_ext.errors",
-    "Upgrade": "rs_stac_ext.migrate",
-    "check": "rs_stac_ext.problems",
-    "upgrade": "rs_stac_ext.migrate",
+    "Upgrade": "rs_stac_ext.pystac_ext.migrate",
+    "check": "rs_stac_ext.validator.problems",
+    "upgrade": "rs_stac_ext.pystac_ext.migrate",
 }
 
 

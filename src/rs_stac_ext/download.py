@@ -15,8 +15,8 @@ from typing import Any, NotRequired, TypedDict
 from urllib.parse import quote, unquote, urlsplit
 
 from rs_stac_ext import schemas
-from rs_stac_ext._catalog import ExtensionName
 from rs_stac_ext.errors import UnknownIdentifierError
+from rs_stac_ext.schemas._catalog import ExtensionName
 
 __all__ = [
     "CONFORMANCE_CLASSES",

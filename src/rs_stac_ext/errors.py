@@ -4,8 +4,8 @@ The hierarchy (each class lives in the module named beside it)::
 
     RsStacExtError
     ├── UnknownIdentifierError   (also a LookupError)
-    ├── SchemaUnavailableError   (also a LookupError; rs_stac_ext.resolver)
-    ├── HttpRefusedError         (a URL not allowed, or a failed download; rs_stac_ext._http)
+    ├── SchemaUnavailableError   (also a LookupError; rs_stac_ext.schemas.resolver)
+    ├── HttpRefusedError         (a URL not allowed or a failed download; schemas._http)
     ├── MappingError             (also a ValueError; rs_stac_ext.stations.mapping)
     ├── RegistryError            (also a ValueError; rs_stac_ext.stations.registry)
     ├── UnknownStation           (also a LookupError; rs_stac_ext.stations.registry)

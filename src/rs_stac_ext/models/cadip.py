@@ -22,7 +22,6 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, StrictBool, StrictStr
 
-from rs_stac_ext._cadip_fields import FILE_ONLY_FIELDS, SESSION_ONLY_FIELDS
 from rs_stac_ext.models._common import (
     ExternalId,
     JsonInt,
@@ -31,6 +30,7 @@ from rs_stac_ext.models._common import (
     check_uuid,
     fullmatch,
 )
+from rs_stac_ext.pystac_ext._cadip_fields import FILE_ONLY_FIELDS, SESSION_ONLY_FIELDS
 
 __all__ = [
     "CADIP_SCHEME",

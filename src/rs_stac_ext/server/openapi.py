@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rs_stac_ext import download
-from rs_stac_ext._version import __version__
+from rs_stac_ext import __version__, download
 
 __all__ = ["MAX_LIMIT", "OPENAPI_MEDIA_TYPE", "build_openapi"]
 

@@ -49,7 +49,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from rs_stac_ext._version import __version__
+from rs_stac_ext import __version__
 from rs_stac_ext.download import download_path
 from rs_stac_ext.server.backends import Backends
 from rs_stac_ext.server.catalog import HrefKind, href_kind

@@ -98,8 +98,8 @@ def _problems_text(report: Any) -> str:
 def _read(
     inputs: Sequence[str], validate: bool, report: LoadReport
 ) -> tuple[list[_Doc], list[_Doc]]:
-    from rs_stac_ext.readers import read_inputs
-    from rs_stac_ext.validation import validate as validate_documents
+    from rs_stac_ext.validator.readers import read_inputs
+    from rs_stac_ext.validator.validation import validate as validate_documents
 
     records = list(read_inputs(inputs))
     verdicts: dict[tuple[str, int | None, str], Any] = {}

@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from rs_stac_ext._version import __version__
+from rs_stac_ext import __version__
 from rs_stac_ext.stations._errors import StationApiError
 from rs_stac_ext.stations.mapping import MappingError
 from rs_stac_ext.stations.query import (

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rs_stac_ext._catalog import DocumentKind, ExtensionName
-from rs_stac_ext._resources import extensions_root
-from rs_stac_ext.problems import Problem, check
 from rs_stac_ext.schemas import declared_versions
+from rs_stac_ext.schemas._catalog import DocumentKind, ExtensionName
+from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.validator.problems import Problem, check
 
 __all__ = ["ExampleVerdict", "check_examples", "example_files"]
 

@@ -8,7 +8,7 @@ jsonschema-rs is used for a schema only where it gives the reference verdicts:
 
 * ``format`` is asserted for the same names in every :class:`FormatMode`: strings matching a
   fast subset pattern pass in native code, every other one is decided by the checks of
-  :mod:`rs_stac_ext._formats`, which give python-jsonschema's verdicts (tested);
+  :mod:`rs_stac_ext.validator._formats`, which give python-jsonschema's verdicts (tested);
 * ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
   matches before a final line feed);
 * a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
@@ -17,9 +17,9 @@ jsonschema-rs is used for a schema only where it gives the reference verdicts:
   format that calls Python's ``re.search``; a schema with such a ``patternProperties`` key is
   checked by python-jsonschema alone.
 
-Valid or invalid is asked of the schemas rewritten by :mod:`rs_stac_ext._verdict_schema` into
-an equivalent form that is faster to check; errors are looked for with the published form, so
-they point into the published schemas.
+Valid or invalid is asked of the schemas rewritten by
+:mod:`rs_stac_ext.validator._verdict_schema` into an equivalent form that is faster to check;
+errors are looked for with the published form, so they point into the published schemas.
 
 The tests check these claims by comparing both engines on generated documents.
 """
@@ -34,18 +34,18 @@ from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rs_stac_ext._formats import FORMAT_CHECKS
-from rs_stac_ext._rs_errors import PYTHON_PATTERN_FORMAT
-from rs_stac_ext._verdict_lifts import lift
-from rs_stac_ext._verdict_schema import for_verdicts
-from rs_stac_ext.problems import Problem
-from rs_stac_ext.resolver import schema_references
 from rs_stac_ext.schemas import (
     ALL_ASSERTED_FORMATS,
     DRAFT7_ASSERTED_FORMATS,
     FormatMode,
     format_checker,
 )
+from rs_stac_ext.schemas.resolver import schema_references
+from rs_stac_ext.validator._formats import FORMAT_CHECKS
+from rs_stac_ext.validator._rs_errors import PYTHON_PATTERN_FORMAT
+from rs_stac_ext.validator._verdict_lifts import lift
+from rs_stac_ext.validator._verdict_schema import for_verdicts
+from rs_stac_ext.validator.problems import Problem
 
 if TYPE_CHECKING:
     import referencing
@@ -246,9 +246,9 @@ class CompiledSchema:
     Attributes:
         uris: The schemas checked, in order.
         verdict: A jsonschema-rs validator answering only valid or invalid, on schemas rewritten
-            to be checked faster (:mod:`rs_stac_ext._verdict_schema`), or ``None``.
+            to be checked faster (:mod:`rs_stac_ext.validator._verdict_schema`), or ``None``.
         verdict_checks: What was lifted out of the verdict schemas, checked in Python
-            (:mod:`rs_stac_ext._verdict_lifts`); a document must pass them too.
+            (:mod:`rs_stac_ext.validator._verdict_lifts`); a document must pass them too.
         fast_refusal: Why jsonschema-rs is not used, when it is not.
         originals: Every schema reachable from ``uris``, by URI, as published.
     """
@@ -307,7 +307,7 @@ class CompiledSchema:
             found = self._fast_problems(document)
             if found:
                 return found
-        from rs_stac_ext.problems import collect
+        from rs_stac_ext.validator.problems import collect
 
         found = []
         for uri, validator in self.reference.items():
@@ -315,8 +315,8 @@ class CompiledSchema:
         return found
 
     def _fast_problems(self, document: Any) -> list[Problem] | None:
-        from rs_stac_ext._rs_errors import convert
-        from rs_stac_ext.problems import from_errors
+        from rs_stac_ext.validator._rs_errors import convert
+        from rs_stac_ext.validator.problems import from_errors
 
         by_schema: dict[int, list[Any]] = {}
         for error in self.fast.iter_errors(document):

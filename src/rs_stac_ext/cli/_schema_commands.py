@@ -11,13 +11,13 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rs_stac_ext.resolver import (
+from rs_stac_ext.schemas import find_version, is_known, newest
+from rs_stac_ext.schemas.resolver import (
     STAC_VALIDATOR_ARGS_NAME,
     ResolvedSchema,
     SchemaResolver,
     SchemaUnavailableError,
 )
-from rs_stac_ext.schemas import find_version, is_known, newest
 
 __all__ = ["export_schemas", "fetch_schemas", "list_schemas"]
 

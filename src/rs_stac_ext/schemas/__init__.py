@@ -25,9 +25,9 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rs_stac_ext._catalog import VERSIONS, DocumentKind, ExtensionName, ExtensionVersion
-from rs_stac_ext._resources import extensions_root
 from rs_stac_ext.errors import UnknownIdentifierError
+from rs_stac_ext.schemas._catalog import VERSIONS, DocumentKind, ExtensionName, ExtensionVersion
+from rs_stac_ext.schemas._resources import extensions_root
 
 # jsonschema and referencing are imported where they are used: the schema lookups alone (and
 # so the ``rs-stac`` start-up) do not pay for them.

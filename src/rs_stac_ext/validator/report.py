@@ -1,7 +1,8 @@
 """Write validation reports for people (text) and programs (JSON lines), and show progress.
 
 The JSON form is one object per document, in input order, as documented in
-:meth:`rs_stac_ext.validation.DocumentReport.to_dict`; a final summary goes to stderr only.
+:meth:`rs_stac_ext.validator.validation.DocumentReport.to_dict`; a final summary goes to
+stderr only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import IO
 import orjson
 
 from rs_stac_ext.schemas import find_version, is_known
-from rs_stac_ext.validation import DocumentReport
+from rs_stac_ext.validator.validation import DocumentReport
 
 __all__ = [
     "Progress",

@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
-from rs_stac_ext._cli_common import format_option, resolver_options, resolver_settings
-from rs_stac_ext._schema_commands import export_schemas, fetch_schemas, list_schemas
+from rs_stac_ext.cli._common import format_option, resolver_options, resolver_settings
+from rs_stac_ext.cli._schema_commands import export_schemas, fetch_schemas, list_schemas
 from rs_stac_ext.errors import UnknownIdentifierError
-from rs_stac_ext.resolver import SchemaResolver
 from rs_stac_ext.schemas import read_bytes
+from rs_stac_ext.schemas.resolver import SchemaResolver
 
 __all__ = ["schemas_group"]
 

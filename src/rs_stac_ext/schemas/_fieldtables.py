@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rs_stac_ext._catalog import ExtensionName
 from rs_stac_ext.schemas import find_version, get_schema
+from rs_stac_ext.schemas._catalog import ExtensionName
 
 __all__ = [
     "LOCATIONS",

@@ -2,7 +2,7 @@
 
 pystac calls a registered hook's ``migrate`` on every document it reads. Ours recognise every
 published identifier and alias explicitly (pystac's default matches a URL prefix, which the
-2025 host change defeats) and upgrade the document with :mod:`rs_stac_ext.migrate`.
+2025 host change defeats) and upgrade the document with :mod:`rs_stac_ext.pystac_ext.migrate`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pystac
 from pystac.extensions.hooks import ExtensionHooks
 from pystac.serialization.identify import STACJSONDescription, STACVersionID
 
-from rs_stac_ext._catalog import VERSIONS, ExtensionName
+from rs_stac_ext.schemas._catalog import VERSIONS, ExtensionName
 
 __all__ = ["DeclaredByAnySpelling", "Spellings", "UpgradingHooks"]
 
@@ -177,7 +177,7 @@ class UpgradingHooks(ExtensionHooks):
             self._is_ours(uri) and uri != self.schema_uri for uri in listed
         ):
             return
-        from rs_stac_ext.migrate import MigrationWarning, upgrade_in_place
+        from rs_stac_ext.pystac_ext.migrate import MigrationWarning, upgrade_in_place
 
         changes = upgrade_in_place(obj, [self.extension])
         removed = [change for change in changes if change.action == "remove"]

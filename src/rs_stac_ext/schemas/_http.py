@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from rs_stac_ext._version import __version__
+from rs_stac_ext import __version__
 from rs_stac_ext.errors import RsStacExtError
 
 if TYPE_CHECKING:

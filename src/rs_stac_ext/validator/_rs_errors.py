@@ -26,7 +26,7 @@ PYTHON_PATTERN_FORMAT = "x-python-re:"
 
 
 class SchemaError:
-    """One schema violation, with what :mod:`rs_stac_ext.problems` reads from python-jsonschema's.
+    """One schema violation, with what :mod:`~rs_stac_ext.validator.problems` reads.
 
     The same attributes as ``jsonschema.exceptions.SchemaError`` (relative and absolute
     paths, branch errors in ``context``), so that one wording serves both engines, without

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from rs_stac_ext.resolver import ResolverSettings
+    from rs_stac_ext.schemas.resolver import ResolverSettings
 
 __all__ = [
     "EXIT_INVALID",
@@ -107,7 +107,7 @@ def resolver_settings(
     Raises:
         click.UsageError: The values are inconsistent (an unusable allow-list entry...).
     """
-    from rs_stac_ext.resolver import ResolverSettings, default_cache_dir
+    from rs_stac_ext.schemas.resolver import ResolverSettings, default_cache_dir
 
     try:
         return ResolverSettings(

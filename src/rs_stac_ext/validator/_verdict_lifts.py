@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rs_stac_ext.rules import member_names
+from rs_stac_ext.validator.rules import member_names
 
 __all__ = ["Lift", "lift"]
 

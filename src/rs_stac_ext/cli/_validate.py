@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from rs_stac_ext._cli_common import (
+from rs_stac_ext.cli._common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
@@ -15,9 +15,9 @@ from rs_stac_ext._cli_common import (
     resolver_options,
     resolver_settings,
 )
-from rs_stac_ext.engine import Engine
 from rs_stac_ext.errors import UnknownIdentifierError
 from rs_stac_ext.schemas import FormatMode
+from rs_stac_ext.validator.engine import Engine
 
 __all__ = ["validate_command"]
 
@@ -105,9 +105,9 @@ def validate_command(
     stac_extensions and the rules a schema cannot express. Every problem is reported with
     its JSON pointer. Exit 0: all valid; 1: a document is invalid; 2: usage or I/O error.
     """
-    from rs_stac_ext.readers import ReaderSettings
-    from rs_stac_ext.report import Progress, Renderer, Summary, unchecked_text
-    from rs_stac_ext.validation import ValidationOptions, default_jobs, validate_mapped
+    from rs_stac_ext.validator.readers import ReaderSettings
+    from rs_stac_ext.validator.report import Progress, Renderer, Summary, unchecked_text
+    from rs_stac_ext.validator.validation import ValidationOptions, default_jobs, validate_mapped
 
     resolver = resolver_settings(**options)
     settings = ValidationOptions(

@@ -17,20 +17,20 @@ from typing import Any
 
 import click
 
-from rs_stac_ext._cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from rs_stac_ext._version import __version__
+from rs_stac_ext import __version__
+from rs_stac_ext.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
 
 # Command name -> "module:attribute" of the click command.
 _COMMANDS: dict[str, str] = {
-    "examples": "rs_stac_ext._cli_examples:examples_command",
+    "examples": "rs_stac_ext.cli._examples:examples_command",
     "load": "rs_stac_ext.server.pgstac_load:load_command",
     "map": "rs_stac_ext.stations.cli:map_command",
-    "migrate": "rs_stac_ext._cli_examples:migrate_command",
-    "schemas": "rs_stac_ext._cli_schemas:schemas_group",
+    "migrate": "rs_stac_ext.cli._examples:migrate_command",
+    "schemas": "rs_stac_ext.cli._schemas:schemas_group",
     "serve": "rs_stac_ext.server.cli:serve_command",
-    "validate": "rs_stac_ext._cli_validate:validate_command",
+    "validate": "rs_stac_ext.cli._validate:validate_command",
 }
 
 # click.exceptions.NoSuchCommand appeared in click 8.4.

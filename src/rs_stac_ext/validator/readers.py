@@ -339,7 +339,7 @@ class _Reader:
     # ------------------------------------------------------------------------------ network
 
     def read_url(self, url: str) -> Iterator[InputDocument]:
-        from rs_stac_ext._http import AllowList, HttpRefusedError, download
+        from rs_stac_ext.schemas._http import AllowList, HttpRefusedError, download
 
         pages = 0
         next_url: str | None = url

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from rs_stac_ext._cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_option
-from rs_stac_ext.examples import ExampleVerdict, check_examples
+from rs_stac_ext.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_option
 from rs_stac_ext.schemas import find_version
+from rs_stac_ext.schemas.examples import ExampleVerdict, check_examples
 
 __all__ = ["examples_command", "migrate_command"]
 
@@ -90,7 +90,7 @@ def migrate_command(source: Any, indent: int) -> None:
     SOURCE is a JSON file, or - for standard input. The upgraded document goes to stdout and
     every change made to stderr.
     """
-    from rs_stac_ext.migrate import upgrade
+    from rs_stac_ext.pystac_ext.migrate import upgrade
 
     try:
         document = json.load(source)
