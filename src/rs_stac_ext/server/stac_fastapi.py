@@ -237,7 +237,7 @@ class DownloadExtension(ApiExtension):
         self.registered = endpoint
         app.router.routes.append(RawPathRoute(prefix + DOWNLOAD_PATH, endpoint, name="getDownload"))
         app.router.on_shutdown.append(endpoint.close)
-        if Authenticator(self.config).local_mode:
+        if endpoint.authenticator.local_mode:
             _LOG.warning("download extension in LOCAL MODE: everyone may download every asset")
         original = app.openapi
 
