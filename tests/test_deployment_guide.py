@@ -78,7 +78,7 @@ def test_the_quick_start_runs_as_written(pgstac_db: Postgres, tmp_path: Path) ->
         start_new_session=True,
     )
     try:
-        out, err = process.communicate(timeout=180)
+        out, err = process.communicate(timeout=300)
     finally:
         # Whatever happened, nothing the script started outlives the test.
         with contextlib.suppress(ProcessLookupError):

@@ -308,7 +308,7 @@ def test_rs_stac_serve_pgstac_end_to_end(loaded: Loaded) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 landing = httpx.get(base + "/", timeout=5)
