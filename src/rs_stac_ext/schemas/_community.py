@@ -31,9 +31,9 @@ __all__ = [
     "COMMUNITY",
     "NO_PUBLISHED_TEXT",
     "CommunitySchema",
+    "community_file",
     "community_root",
     "find_community",
-    "community_file",
     "missing_text_reason",
     "read_community",
 ]

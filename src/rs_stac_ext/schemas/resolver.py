@@ -67,8 +67,8 @@ from rs_stac_ext.schemas import find_version, get_schema, is_known, versions
 from rs_stac_ext.schemas._catalog import DocumentKind
 from rs_stac_ext.schemas._community import (
     COMMUNITY,
-    find_community,
     community_file,
+    find_community,
     missing_text_reason,
     read_community,
 )
