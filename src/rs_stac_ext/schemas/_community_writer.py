@@ -101,9 +101,7 @@ def without_annotations(schema: Any) -> Any:
             kept[key] = without_annotations(value)
         elif key in _SCHEMA_LIST or (key == "items" and isinstance(value, list)):
             kept[key] = [without_annotations(item) for item in value]
-        elif (key in _SCHEMA_MAP and isinstance(value, dict)) or (
-            key == "dependencies" and isinstance(value, dict)
-        ):
+        elif (key in _SCHEMA_MAP or key == "dependencies") and isinstance(value, dict):
             kept[key] = {name: without_annotations(item) for name, item in value.items()}
         else:
             kept[key] = value
