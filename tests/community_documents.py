@@ -242,7 +242,7 @@ def core_item(extensions: list[str] | None = None) -> dict[str, Json]:
             "start_datetime": "2025-01-02T10:33:29Z",
             "end_datetime": "2025-01-02T10:33:30Z",
             "created": "2025-01-02T12:00:00Z",
-            "updated": "2025-01-02T12:00:00+01:00",
+            "updated": "2025-01-02T12:00:00+00:00",
             "license": "proprietary",
             "providers": [
                 {"name": "ESA", "roles": ["producer", "licensor"], "url": "https://esa.int"}
@@ -254,7 +254,8 @@ def core_item(extensions: list[str] | None = None) -> dict[str, Json]:
             "gsd": 10,
         },
         "links": [
-            {"rel": "self", "href": "https://example.com/item.json", "type": "application/json"}
+            {"rel": "self", "href": "https://example.com/item.json", "type": "application/json"},
+            {"rel": "collection", "href": "https://example.com/collection.json"},
         ],
         "assets": {
             "B04": {
@@ -411,7 +412,7 @@ def _pointer(path: tuple[Json, ...]) -> str:
 
 
 def single_field_mutations(
-    document: Json, *, under: tuple[str, ...] | None = None
+    document: Json, *, under: tuple[str, ...] | None = None, not_inside: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, Json]]:
     """Yield ``(label, document)`` for every single edit of ``document``.
 
@@ -421,9 +422,11 @@ def single_field_mutations(
         document: The document to mutate.
         under: Only mutate paths whose first member name contains one of these strings, or
             member names containing them (``("sat:",)``), to keep the sweep small.
+        not_inside: Members whose value is replaced or deleted but not edited inside (a
+            value with its own schema, swept on its own).
     """
     for path in _paths(document):
-        if not path:
+        if not path or any(part in not_inside for part in path[:-1]):
             continue
         if under is not None and not any(
             isinstance(part, str) and any(marker in part for marker in under) for part in path
@@ -454,7 +457,8 @@ def markers_of(identifier: str) -> tuple[str, ...]:
     name = identifier.removeprefix(f"{EXT}/").split("/")[0]
     if name == "timestamps":
         return ("published", "expires", "stac_extensions")
-    return (f"{name}:", "stac_extensions")
+    prefix = {"projection": "proj"}.get(name, name)
+    return (f"{prefix}:", "stac_extensions")
 
 
 def mirror_files(mirror: Path) -> Iterator[tuple[str, Path]]:
