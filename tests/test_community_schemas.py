@@ -225,3 +225,54 @@ def test_schemas_export_includes_them(tmp_path: Path) -> None:
     )
     for entry in COMMUNITY:
         assert mirror._mirrors(entry.identifier, []) is not None
+
+
+def test_the_mapper_declares_only_built_in_versions_or_those_without_text() -> None:
+    from rs_stac_ext.stations.mapping._common import THIRD_PARTY
+
+    for name, uri in THIRD_PARTY.items():
+        built_in = find_community(uri) is not None
+        assert built_in or missing_text_reason(uri) is not None, name
+        assert built_in == (name not in ("external-ids", "eopf")), name
+
+
+def test_count_verdicts_counts_each_set_and_flags_other_incomplete_schemas(tmp_path: Path) -> None:
+    extensions = [
+        "https://stac-extensions.github.io/sat/v1.1.0/schema.json",
+        "https://stac-extensions.github.io/sar/v1.3.0/schema.json",
+        "https://stac-extensions.github.io/product/v1.0.0/schema.json",
+        "https://stac-extensions.github.io/processing/v1.2.0/schema.json",
+        "https://stac-extensions.github.io/timestamps/v1.1.0/schema.json",
+        "https://stac-extensions.github.io/file/v2.1.0/schema.json",
+    ]
+    invalid = _sentinel_item(extensions)
+    invalid["properties"]["sar:polarizations"] = ["XX"]
+    documents = [
+        _sentinel_item(extensions),
+        invalid,
+        _sentinel_item([*extensions, EXTERNAL_IDS]),
+    ]
+    items = tmp_path / "mapped.ndjson"
+    items.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
+    report = tmp_path / "mapped.report.ndjson"
+    ran = _rs_stac("validate", "--format", "json", str(items))
+    assert ran.returncode == 1, ran.stderr
+    report.write_text(ran.stdout, encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "count_verdicts.py"
+    counted = subprocess.run(
+        [sys.executable, str(script), str(report)], capture_output=True, text=True, check=False
+    )
+    assert counted.returncode == 0, counted.stdout + counted.stderr
+    lines = counted.stdout.splitlines()
+    assert lines[0].split() == ["mapped", "1", "valid", "1", "invalid", "1", "incomplete"]
+    assert f"1 not checked against {EXTERNAL_IDS} (no published text)" in counted.stdout
+
+    other = tmp_path / "other.report.ndjson"
+    raster = "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
+    line = {"valid": True, "not_checked": [{"schema": raster, "reason": "not built in"}]}
+    other.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    counted = subprocess.run(
+        [sys.executable, str(script), str(other)], capture_output=True, text=True, check=False
+    )
+    assert counted.returncode == 1
+    assert "UNEXPECTED" in counted.stdout

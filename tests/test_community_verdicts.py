@@ -85,8 +85,9 @@ def _parts_of(documents: list[tuple[str, Json]]) -> list[tuple[str, Json]]:
 
 MODES = tuple(mode.value for mode in FormatMode)
 # python-jsonschema's own draft-07 checker also asserts iri and iri-reference, at 0.2 s per
-# distinct string: it judges the documents written here and their mutations, whose strings are
-# few, and the real documents (hundreds of distinct URLs) are judged in the three modes.
+# distinct string: it judges the documents written here and the hypothesis-bent ones, whose
+# strings are few; the real documents (hundreds of distinct URLs) and the single-field
+# mutations (thousands of documents) are judged in the three modes.
 CHECKERS = (*MODES, "python-draft7")
 
 
@@ -254,7 +255,7 @@ def test_written_and_real_documents(uri: str) -> None:
     elif uri not in CORES:
         documents += [(f"{label} declaring it", _declaring(d, uri)) for label, d in documents]
     verdicts: Counter[bool] = Counter()
-    wrong = []
+    wrong: list[str] = []
     for label, document in documents:
         verdicts[_published(uri, FormatMode.DRAFT7.value).is_valid(document)] += 1
         checkers = CHECKERS if label in written else MODES
@@ -275,7 +276,11 @@ def _own_documents(uri: str) -> list[dict[str, Json]]:
         return [core_collection()]
     if uri == PROJJSON_URI:
         return [copy.deepcopy(PROJJSON)]
-    return [extension_item(uri), extension_collection(uri)]
+    item = extension_item(uri)
+    if "proj:projjson" in item["properties"]:
+        # PROJJSON is checked and swept on its own; here the lighter valid value, null.
+        item["properties"]["proj:projjson"] = None
+    return [item, extension_collection(uri)]
 
 
 PROJJSON_URI = "https://proj.org/schemas/v0.5/projjson.schema.json"
@@ -285,17 +290,17 @@ SWEPT = [*CORES, *ITEM_PARTS, *EXTENSIONS, PROJJSON_URI]
 @pytest.mark.parametrize("uri", SWEPT)
 def test_single_field_mutations(uri: str) -> None:
     under = markers_of(uri) if uri in EXTENSIONS else None
-    if uri == PROJJSON_URI:  # a long document under a large schema: its key parts only
-        under = ("ellipsoid", "axis", "id")
+    if uri == PROJJSON_URI:  # a long document under a large schema: one part of it
+        under = ("ellipsoid",)
     verdicts: Counter[bool] = Counter()
-    wrong = []
+    wrong: list[str] = []
     for base in _own_documents(uri):
         assert _published(uri, FormatMode.DRAFT7.value).is_valid(base), "the base must be valid"
         # PROJJSON has its own sweep: inside proj:projjson only the whole value is changed.
         mutations = single_field_mutations(base, under=under, not_inside=("proj:projjson",))
         for label, document in mutations:
             verdicts[_published(uri, FormatMode.DRAFT7.value).is_valid(document)] += 1
-            wrong.extend(f"{label}: {problem}" for problem in disagreements(uri, document))
+            wrong.extend(f"{label}: {problem}" for problem in disagreements(uri, document, MODES))
     assert not wrong
     assert verdicts[False] >= 10
     assert verdicts[True] >= 5
@@ -306,7 +311,7 @@ def test_hypothesis_bent_documents(uri: str) -> None:
     seen: Counter[bool] = Counter()
     bases = _own_documents(uri)
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=40, deadline=None)
     @given(document=bent(bases[0], steps=4))
     def agree(document: Json) -> None:
         seen[_published(uri, FormatMode.DRAFT7.value).is_valid(document)] += 1
@@ -338,15 +343,14 @@ def test_validator_gives_the_published_verdicts_on_whole_documents(mode: FormatM
     documents = [
         (label, d) for label, d in _written() + _real() if d.get("stac_version") == "1.0.0"
     ]
-    for identifier in EXTENSIONS:
-        documents.extend(
-            (f"{identifier} mutated: {label}", d)
-            for label, d in single_field_mutations(
-                extension_item(identifier), under=markers_of(identifier)
-            )
+    # Mutations in the reference mode; the written and real documents in every mode.
+    for identifier in EXTENSIONS if mode is FormatMode.DRAFT7 else ():
+        mutations = single_field_mutations(
+            extension_item(identifier), under=markers_of(identifier), not_inside=("proj:projjson",)
         )
+        documents.extend((f"{identifier} mutated: {label}", d) for label, d in mutations)
     checked: Counter[bool] = Counter()
-    wrong = []
+    wrong: list[str] = []
     for label, document in documents:
         report = validator.check(InputDocument(document=document, source=label))
         declared = document.get("stac_extensions", [])
@@ -363,4 +367,4 @@ def test_validator_gives_the_published_verdicts_on_whole_documents(mode: FormatM
             wrong.append(f"{label}: the validator says {report.valid}")
     assert not wrong
     assert checked[True] >= 10
-    assert checked[False] >= 100
+    assert checked[False] >= (100 if mode is FormatMode.DRAFT7 else 5)
