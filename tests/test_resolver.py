@@ -188,11 +188,14 @@ def test_pystac_bundle_resolves_core_1_1_0(tmp_path: Path) -> None:
         assert found.origin == "pystac"
         assert Path(found.location).is_file()
         assert json.loads(Path(found.location).read_bytes()) == found.contents
-    # STAC 1.0.0 is not in pystac's bundle.
+    # STAC 1.0.0 is not in pystac's bundle: it is one of the built-in third-party schemas.
+    core_10 = "https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json"
+    assert resolver.resolve(core_10).origin == "community"
     error = unavailable(
-        resolver, "https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json"
+        resolver, "https://schemas.stacspec.org/v1.0.0-rc.4/item-spec/json-schema/item.json"
     )
     assert "not in pystac's bundle" in error.reasons
+    assert "not built in" in error.reasons
 
 
 def test_pystac_layout_change_empties_only_that_source(
