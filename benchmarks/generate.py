@@ -531,12 +531,21 @@ def _core_dates_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
         del item["properties"]["providers"][index]["name"]
         return Defect("provider-without-name", f"/properties/providers/{index}", "schema")
 
+    def no_datetime(item: Item, rng: random.Random) -> Defect:
+        # With start_datetime and end_datetime, a null datetime is allowed: drop one of them.
+        item["properties"]["datetime"] = None
+        del item["properties"]["start_datetime"]
+        return Defect("datetime-null-without-range", "/properties", "schema")
+
     def created_number(item: Item, rng: random.Random) -> Defect:
         item["properties"]["created"] = 1735689600
         return Defect("created-number", "/properties/created", "schema")
 
     defects.update(
-        {fn.__name__: fn for fn in (impossible_end, provider_without_name, created_number)}
+        {
+            fn.__name__: fn
+            for fn in (no_datetime, impossible_end, provider_without_name, created_number)
+        }
     )
     return defects
 
