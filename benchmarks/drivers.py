@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     driver = DRIVERS[args.driver]
     if args.driver.startswith("rs-api"):
-        driver = partial(driver, schema_dirs=tuple(args.schema_dir))
+        jobs = 2 if args.driver == "rs-api-j2" else 1
+        driver = partial(run_rs_api, jobs=jobs, schema_dirs=tuple(args.schema_dir))
     result = driver(args.input, args.schemas)
     args.result.write_text(json.dumps(result), encoding="utf-8")
     return 0

@@ -429,7 +429,7 @@ class Bench:
                     shutil.copyfile(path, target)
         # A pip install leaves compiled bytecode next to the modules; an editable one run with
         # PYTHONDONTWRITEBYTECODE would compile every module again in every process.
-        package = Path(__import__("rs_stac_ext").__file__).parent
+        package = Path(str(__import__("rs_stac_ext").__file__)).parent
         subprocess.run(
             [sys.executable, "-m", "compileall", "-q", str(package)],
             check=True,
