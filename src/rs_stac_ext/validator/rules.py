@@ -529,9 +529,33 @@ class RuleSet:
             and "end_datetime" in properties
         ):
             found.extend(_datetime_range(document))
-        if self.lint and not self._all_declared(_field_names(document)):
+        if (
+            self.lint
+            and not self._seen_before(document)
+            and not self._all_declared(_field_names(document))
+        ):
             found.extend(_undeclared_prefixes(document, self.declared))
         return found
+
+    def _seen_before(self, document: dict[str, Any]) -> bool:
+        """Tell, without building a set of names, whether every name lint reads is cleared.
+
+        Documents of a kind share their field names, so after the first one this usually
+        holds and :meth:`_all_declared` is not needed.
+        """
+        cleared = self._cleared
+        if not cleared.issuperset(document):
+            return False
+        properties = document.get("properties")
+        if isinstance(properties, dict) and not cleared.issuperset(properties):
+            return False
+        for container in ("assets", "item_assets"):
+            assets = document.get(container)
+            if isinstance(assets, dict):
+                for asset in assets.values():
+                    if not isinstance(asset, dict) or not cleared.issuperset(asset):
+                        return False
+        return True
 
     def _all_declared(self, names: set[str]) -> bool:
         """Tell quickly whether every prefixed name belongs to a declared extension."""
