@@ -7,8 +7,9 @@ asks it first and only runs python-jsonschema on documents it rejects.
 jsonschema-rs is used for a schema only where it gives the reference verdicts:
 
 * ``format`` is asserted for the same names in every :class:`FormatMode`: strings matching a
-  fast subset pattern pass in native code, every other one is decided by the checks of
-  :mod:`rs_stac_ext.validator._formats`, which give python-jsonschema's verdicts (tested);
+  fast subset pattern (:mod:`rs_stac_ext.validator._format_subsets`) pass in native code, every
+  other one is decided by the checks of :mod:`rs_stac_ext.validator._formats`, which give
+  python-jsonschema's verdicts (tested);
 * ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
   matches before a final line feed);
 * a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
@@ -41,6 +42,7 @@ from rs_stac_ext.schemas import (
     format_checker,
 )
 from rs_stac_ext.schemas.resolver import schema_references
+from rs_stac_ext.validator._format_subsets import FAST_SUBSETS
 from rs_stac_ext.validator._formats import FORMAT_CHECKS
 from rs_stac_ext.validator._rs_errors import PYTHON_PATTERN_FORMAT
 from rs_stac_ext.validator._verdict_lifts import lift
@@ -144,19 +146,6 @@ def _python_dollar(pattern: str) -> str:
 
 _PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
 
-# Strings these patterns match are accepted by python-jsonschema's checker for the format, so
-# jsonschema-rs can accept them without calling back into Python; anything else (impossible
-# days such as Feb 29, odd spellings) is still decided by the Python checker.
-_DAYS = r"(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31"
-_FAST_SUBSETS = {
-    "date-time": (
-        r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(" + _DAYS + r")"
-        r"[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-        r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
-    ),
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-}
-
 
 def _for_fast_engine(
     schema: Any, python_patterns: dict[str, str], asserted: frozenset[str] = frozenset()
@@ -200,8 +189,8 @@ def _for_fast_engine(
                 for k, v in value.items()
             }
         elif key == "format" and isinstance(value, str):
-            if value in asserted and value in _FAST_SUBSETS:
-                pattern = _FAST_SUBSETS[value]
+            if value in asserted and value in FAST_SUBSETS:
+                pattern = FAST_SUBSETS[value]
                 extra.append({"anyOf": [{"type": "string", "pattern": pattern}, {key: value}]})
             elif value in asserted:
                 copied[key] = value
