@@ -81,12 +81,14 @@ def main() -> int:
 
     options = ValidationOptions(resolver=ResolverSettings(use_cache=False))
     report = next(validate([item], options))
-    print(f"validation: {'valid' if report.valid else 'INVALID'}")
+    print(f"validation: {report.verdict.value}")
+    for missing in report.not_checked:
+        print(f"  not checked: {missing.schema}")
     for error in report.errors:
         print(f"  {error.path}: {error.message}")
     if "--json" in sys.argv:
         print(json.dumps(item, indent=2))
-    return 0 if report.valid else 1
+    return 1 if report.verdict == "invalid" else 0
 
 
 if __name__ == "__main__":

@@ -22,15 +22,19 @@ EXTENSIONS = Path(__file__).resolve().parents[1] / "extensions"
 
 
 def check_valid_examples(folder: Path, options: ValidationOptions) -> int:
-    """Fully validate the valid examples of one extension; return how many are invalid."""
+    """Validate the valid examples of one extension; return how many are invalid.
+
+    An example declaring a schema that cannot be had offline (external-ids) is incomplete:
+    nothing wrong was found, but it was not fully checked, and the output says so.
+    """
     wrong = 0
     for report in validate(sorted(folder.glob("*.json")), options):
-        verdict = "valid" if report.valid else "INVALID"
-        offline = f" ({len(report.not_checked)} schema(s) not available offline)"
-        print(f"  {Path(report.source).name}: {verdict}" + (offline if report.not_checked else ""))
+        print(f"  {Path(report.source).name}: {report.verdict.value}")
+        for missing in report.not_checked:
+            print(f"      not checked: {missing.schema}")
         for problem in report.errors:
             print(f"      {problem.path}: {problem.message}")
-        wrong += not report.valid
+        wrong += report.verdict == "invalid"
     return wrong
 
 

@@ -144,7 +144,7 @@ def test_serve_needs_exactly_one_source() -> None:
     assert "cannot be used together" in both.output
     neither = runner.invoke(main, ["serve"])
     assert neither.exit_code == 2
-    assert "--catalog DIR or --pgstac DSN" in neither.output
+    assert "CATALOG, --catalog DIR or --pgstac DSN" in neither.output
 
 
 def test_load_refuses_missing_inputs() -> None:

@@ -96,7 +96,8 @@ def serve_command(
         return
     if catalog is None:
         raise click.UsageError(
-            "name the CATALOG to serve (a folder holding catalog.json), or give --pgstac DSN"
+            "name the CATALOG to serve (a folder holding catalog.json): "
+            "CATALOG, --catalog DIR or --pgstac DSN"
         )
     try:
         import uvicorn

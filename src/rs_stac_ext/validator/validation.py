@@ -36,6 +36,7 @@ from rs_stac_ext.validator.readers import (
     parse_deferred,
     read_inputs,
     read_ndjson_range,
+    too_deep,
 )
 from rs_stac_ext.validator.rules import RuleSet
 
@@ -252,7 +253,7 @@ class Validator:
         try:
             return self._check(record)
         except RecursionError:
-            if record.error is None and isinstance(record.document, dict):
+            if not too_deep(record.document, self.options.reader.max_depth):
                 return self._failed(record, "the check recursed without end (a $ref cycle?)")
             # Only documents handed over already parsed get here: read ones are held to the
             # reader's depth limit, well below what Python's recursive checks can take.
