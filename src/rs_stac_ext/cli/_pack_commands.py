@@ -152,7 +152,10 @@ def _report_needs(needs: DocumentNeeds, echo: Echo) -> None:
         echo(f"unreadable: {message}")
     for message in needs.undecided:
         echo(f"undecided: {message}")
-    echo(f"{needs.documents} documents need {len(needs.schemas)} schemas (with their references):")
+    echo(
+        f"{needs.documents} documents name {len(needs.schemas)} schemas; "
+        "those and every schema they reference:"
+    )
 
 
 def fetch_for_documents(
