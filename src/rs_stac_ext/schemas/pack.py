@@ -27,15 +27,17 @@ import hashlib
 import json
 import os
 import tempfile
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rs_stac_ext import __version__
 from rs_stac_ext.errors import RsStacExtError
+
+if TYPE_CHECKING:
+    import zipfile  # imported when a pack is read or written: validation starts faster
 
 __all__ = [
     "FORMAT_NAME",
@@ -238,6 +240,8 @@ def open_pack(path: Path | str, *, max_bytes: int = 5 * 2**20) -> SchemaPack:
 
 
 def _read_pack(path: Path, max_bytes: int) -> SchemaPack:
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as archive:
             return _verify(path, archive, max_bytes)
@@ -399,6 +403,8 @@ def write_pack(target: Path, schemas: Iterable[PackedSchema]) -> list[PackEntry]
         "generator": f"rs-stac-ext {__version__}",
         "schemas": [entry.to_dict() for entry in entries],
     }
+    import zipfile
+
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
