@@ -231,17 +231,38 @@ def test_fetch_names_the_host_to_allow_and_never_contacts_it(tmp_path: Path, hos
     assert hosts.extension.requests == ["/projection/v2.0.0/schema.json"]
 
 
-def test_fetch_of_uris_reports_the_same_way(tmp_path: Path, hosts: Hosts) -> None:
+def test_fetch_of_uris_reports_the_same_way_and_reads_the_ca_from_the_environment(
+    tmp_path: Path, hosts: Hosts
+) -> None:
     result = rs_stac(
         "schemas",
         "fetch",
         hosts.extension_uri,
         "--cache-dir",
         tmp_path / "cache",
-        *net(hosts, hosts.extension.netloc),
+        "--allow-host",
+        hosts.extension.netloc,
+        env={"RS_STAC_CA_BUNDLE": str(hosts.authority.ca_file)},
     )
     assert result.exit_code == 1
+    assert f"network  {hosts.extension_uri}" in result.stderr
     assert f"add --allow-host {hosts.crs.netloc}" in result.stderr
+
+
+def test_fetch_for_a_document_read_over_https(tmp_path: Path, hosts: Hosts) -> None:
+    document = item("remote", [hosts.extension_uri], **{"proj:projjson": GOOD_CRS})
+    url = hosts.extension.serve("/items/remote.json", document)
+    cache = tmp_path / "cache"
+    online = net(hosts, hosts.extension.netloc, hosts.crs.netloc)
+    result = rs_stac("schemas", "fetch", "--for", url, "--cache-dir", cache, *online)
+    assert result.exit_code == 0, result.stderr
+    assert "1 documents name 2 schemas" in result.stderr
+    assert hosts.extension.requests[0] == "/items/remote.json"
+    checked = rs_stac("validate", "--format", "json", "--cache-dir", cache, *online, url)
+    (report,) = reports(checked)
+    assert report["source"] == url
+    assert report["valid"] is True
+    assert hosts.extension_uri in report["checked"]
 
 
 def test_a_server_the_ca_bundle_does_not_vouch_for_is_refused(tmp_path: Path, hosts: Hosts) -> None:

@@ -69,6 +69,7 @@ SCHEMA_PACK_ENV = "RS_STAC_SCHEMA_PACK"
 _SCHEMAS_FOLDER = "schemas"
 _MAX_MANIFEST_BYTES = 16 * 2**20
 _MAX_SCHEMAS = 100_000
+_MAX_TOTAL_BYTES = 256 * 2**20  # a pack is held in memory once verified
 
 MANIFEST_SCHEMA: Mapping[str, Any] = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -304,6 +305,7 @@ def _verify(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> SchemaPack:
     entries: dict[str, PackEntry] = {}
     contents: dict[str, bytes] = {}
     listed: set[str] = set()
+    total = 0
     for item in manifest["schemas"]:
         entry = PackEntry(
             identifier=item["identifier"].removesuffix("#"),
@@ -332,6 +334,9 @@ def _verify(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> SchemaPack:
                 f"member {entry.path!r} does not match the manifest's SHA-256 and size",
                 entry.identifier,
             )
+        total += len(data)
+        if total > _MAX_TOTAL_BYTES:
+            raise SchemaPackError(path, f"holds more than {_MAX_TOTAL_BYTES} bytes of schemas")
         entries[entry.identifier] = entry
         contents[entry.identifier] = data
         listed.add(entry.path)
