@@ -594,3 +594,21 @@ def test_a_malformed_schema_in_a_pack_is_reported_not_checked(tmp_path: Path) ->
         in (report["not_checked"][0]["reason"])
     )
     assert result.exit_code == 0
+
+
+def test_a_pack_answers_after_the_packaged_schemas_and_before_mirrors(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror" / "schemas.example.org" / "one" / "v1.0.0"
+    mirror.mkdir(parents=True)
+    (mirror / "schema.json").write_text('{"title": "from the mirror"}', encoding="utf-8")
+    ours = PackedSchema(CADIP_V20, b'{"title": "not ours"}', CADIP_V20, None, "mirror")
+    pack = small_pack(tmp_path / "pack.zip", ours)
+    resolver = SchemaResolver(
+        ResolverSettings(schema_dirs=(tmp_path / "mirror",), schema_packs=(pack,), use_cache=False)
+    )
+    one = resolver.resolve(ONE)
+    assert (one.origin, one.contents) == ("pack", {"type": "object"})
+    assert one.location == f"{pack}!{MEMBER_ONE}"
+    assert resolver.resolve(CADIP_V20).origin == "packaged"
+    listed = {uri: origin for uri, origin, _ in resolver.known()}
+    assert listed[ONE] == "pack"
+    assert listed[CADIP_V20] == "packaged"
