@@ -15,7 +15,10 @@ A pack is a zip archive (format version 1) holding:
 Any zip tool can list and unpack a pack, but the resolver reads it in place. Opening a pack
 checks it completely: the manifest against its format, every member's size and SHA-256
 against the manifest, and that the archive holds nothing the manifest does not list. Any
-mismatch refuses the whole pack (:class:`SchemaPackError`, naming the file and the identifier).
+mismatch refuses the whole pack (:class:`SchemaPackError`, naming the file and the identifier),
+and so does a schema larger than the resolver's download limit, more than 256 MiB of schemas
+in all, or a format version newer than :data:`FORMAT_VERSION`. The checksums reveal a damaged or
+edited member; they do not make a pack rewritten whole with a matching manifest trustworthy.
 Whether a packed schema is a usable JSON Schema is not the pack's business: one that is not
 valid JSON is reported by the resolver as unavailable, like any other unusable schema.
 """
