@@ -267,9 +267,30 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
     return None if len(data) > limit else data
 
 
-def _verify(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> SchemaPack:
-    import jsonschema
+def _manifest_problem(manifest: Any) -> str | None:
+    """Say where and how a manifest breaks :data:`MANIFEST_SCHEMA`, or return ``None``."""
+    try:  # jsonschema-rs loads in a fraction of python-jsonschema's import time
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - only where jsonschema-rs has no wheel
+        import jsonschema
 
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft7Validator(MANIFEST_SCHEMA).iter_errors(manifest)
+        )
+        if error is None:
+            return None
+        where, message = list(error.absolute_path), error.message
+    else:
+        validator = jsonschema_rs.Draft7Validator(dict(MANIFEST_SCHEMA))
+        found = next(iter(validator.iter_errors(manifest)), None)
+        if found is None:
+            return None
+        where, message = list(found.instance_path), found.message
+    pointer = "".join(f"/{part}" for part in where)
+    return f"{MANIFEST_NAME} at {pointer or '/'} is malformed: {message}"
+
+
+def _verify(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> SchemaPack:
     members: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
         if info.is_dir():
@@ -297,14 +318,9 @@ def _verify(path: Path, archive: zipfile.ZipFile, max_bytes: int) -> SchemaPack:
             f"format version {manifest['format_version']} is newer than this rs-stac-ext reads "
             f"({FORMAT_VERSION}): upgrade rs-stac-ext",
         )
-    problem = jsonschema.exceptions.best_match(
-        jsonschema.Draft7Validator(MANIFEST_SCHEMA).iter_errors(manifest)
-    )
+    problem = _manifest_problem(manifest)
     if problem is not None:
-        pointer = "".join(f"/{part}" for part in problem.absolute_path)
-        raise SchemaPackError(
-            path, f"{MANIFEST_NAME} at {pointer or '/'} is malformed: {problem.message}"
-        )
+        raise SchemaPackError(path, problem)
     entries: dict[str, PackEntry] = {}
     contents: dict[str, bytes] = {}
     listed: set[str] = set()
