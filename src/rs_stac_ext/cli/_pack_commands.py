@@ -111,8 +111,8 @@ def _report_closure(entries: list[ClosureEntry], resolver: SchemaResolver, echo:
         if entry.host_to_allow is not None:
             hosts.setdefault(entry.host_to_allow, None)
             echo(f"         host not allowed: add --allow-host {entry.host_to_allow}")
-        else:
-            echo(f"         {'; '.join(entry.result.reasons)}")
+        # Every source's reason: a broken mirror or pack file matters as much as the host.
+        echo(f"         {'; '.join(entry.result.reasons)}")
     downloaded = sum(
         1 for e in entries if isinstance(e.result, ResolvedSchema) and e.result.origin == "network"
     )
