@@ -396,6 +396,14 @@ def test_pack_straight_from_the_network_records_where_and_when(
     assert copy.exit_code == 0, copy.stderr
     assert manifest_of(again)["schemas"] == manifest_of(pack)["schemas"]
 
+    # Exported from the pack, a schema keeps the bytes it was published with.
+    mirror = tmp_path / "mirror"
+    exported = rs_stac("schemas", "export", mirror, "--no-cache", "--schema-pack", pack)
+    assert exported.exit_code == 0, exported.stderr
+    relative = f"localhost_{hosts.crs.port}/schemas/v0.7/projjson.schema.json"
+    served = hosts.crs.routes["/schemas/v0.7/projjson.schema.json"].body
+    assert (mirror / relative).read_bytes() == served
+
 
 def test_pack_refuses_to_leave_out_a_missing_schema_unless_asked(
     tmp_path: Path, hosts: Hosts
