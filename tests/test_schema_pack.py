@@ -185,7 +185,7 @@ def test_fetch_for_documents_follows_references_across_two_allowed_hosts(
     both = (hosts.extension.netloc, hosts.crs.netloc)
     result = rs_stac("schemas", "fetch", "--for", items, "--cache-dir", cache, *net(hosts, *both))
     assert result.exit_code == 0, result.stderr
-    assert "3 documents name 3 schemas" in result.stderr
+    assert "3 document(s) name 3 schema(s)" in result.stderr
     assert f"network  {hosts.crs_uri}" in result.stderr
     assert f"network  {hosts.id_uri}" in result.stderr
     assert hosts.extension.requests == ["/projection/v2.0.0/schema.json"]
@@ -256,7 +256,7 @@ def test_fetch_for_a_document_read_over_https(tmp_path: Path, hosts: Hosts) -> N
     online = net(hosts, hosts.extension.netloc, hosts.crs.netloc)
     result = rs_stac("schemas", "fetch", "--for", url, "--cache-dir", cache, *online)
     assert result.exit_code == 0, result.stderr
-    assert "1 documents name 2 schemas" in result.stderr
+    assert "1 document(s) name 2 schema(s)" in result.stderr
     assert hosts.extension.requests[0] == "/items/remote.json"
     checked = rs_stac("validate", "--format", "json", "--cache-dir", cache, *online, url)
     (report,) = reports(checked)

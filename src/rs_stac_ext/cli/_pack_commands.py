@@ -153,7 +153,7 @@ def _report_needs(needs: DocumentNeeds, echo: Echo) -> None:
     for message in needs.undecided:
         echo(f"undecided: {message}")
     echo(
-        f"{needs.documents} documents name {len(needs.schemas)} schemas; "
+        f"{needs.documents} document(s) name {len(needs.schemas)} schema(s); "
         "those and every schema they reference:"
     )
 
