@@ -196,7 +196,7 @@ def test_a_1_0_0_beta_collection_without_type_gets_the_published_verdict(tmp_pat
     schema_path = MIRROR / report.checked[0].removeprefix("https://")
     reference = jsonschema.Draft7Validator(
         json.loads(schema_path.read_text()),
-        registry=Registry(
+        registry=Registry(  # type: ignore[call-arg]
             retrieve=lambda uri: Resource.from_contents(
                 json.loads((MIRROR / uri.removeprefix("https://").split("#")[0]).read_text())
             )
