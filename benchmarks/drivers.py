@@ -65,7 +65,7 @@ def run_rs_api(
     for report in validate([source], options, jobs=jobs):
         count += 1
         not_checked.update(item.schema for item in report.not_checked)
-        if not report.valid:
+        if report.verdict == "invalid":
             invalid.append(report.id)
             errors[str(report.id)] = [problem.path for problem in report.errors]
     seconds = time.perf_counter() - started

@@ -253,7 +253,7 @@ def read_rs_cli(stdout: Path) -> tuple[int, Verdicts, dict[str, list[str]]]:
             count += 1
             item = str(report.get("id"))
             verdicts.judged.add(item)
-            if not report["valid"]:
+            if report.get("verdict", "invalid" if not report["valid"] else "valid") == "invalid":
                 verdicts.invalid.add(item)
                 errors[item] = [problem["path"] for problem in report["errors"]]
     return count, verdicts, errors
