@@ -15,7 +15,6 @@ from rs_stac_ext.schemas import find_version, is_known, newest
 from rs_stac_ext.schemas._community import find_community
 from rs_stac_ext.schemas.resolver import (
     STAC_VALIDATOR_ARGS_NAME,
-    ResolvedSchema,
     SchemaResolver,
     SchemaUnavailableError,
 )
@@ -76,25 +75,12 @@ def fetch_schemas(
 
     Returns:
         0 when every schema (and every reference) is available, 1 otherwise or when no URI
-        was given.
+        was given. A reference on a host that is not allowed is reported with the
+        ``--allow-host`` entry to add.
     """
-    wanted = list(uris)
-    if not wanted:
-        echo("nothing to fetch: give one or more schema URIs")
-        return 1
-    results = resolver.fetch(wanted)
-    missing = 0
-    for result in results:
-        if isinstance(result, ResolvedSchema):
-            echo(f"{result.origin:<8} {result.uri}")
-        else:
-            missing += 1
-            echo(f"missing  {result}")
-    available = len(results) - missing
-    cache = resolver.settings.cache_dir if resolver.settings.use_cache else None
-    where = f" (downloads cached in {cache})" if cache is not None else ""
-    echo(f"{available} schemas available offline, {missing} unavailable{where}")
-    return 0 if missing == 0 else 1
+    from rs_stac_ext.cli._pack_commands import fetch_closure
+
+    return fetch_closure(resolver, uris, echo)
 
 
 def export_schemas(

@@ -1,4 +1,4 @@
-"""``rs-stac schemas``: list, fetch, export and show schemas."""
+"""``rs-stac schemas``: list, fetch, pack, export and show schemas."""
 
 from __future__ import annotations
 
@@ -43,15 +43,75 @@ def schemas_list(output_format: str, **options: Any) -> None:
 
 
 @schemas_group.command("fetch")
-@click.argument("uris", nargs=-1, required=True)
+@click.argument("targets", nargs=-1, required=True, metavar="URI...|INPUT...")
+@click.option(
+    "--for",
+    "for_documents",
+    is_flag=True,
+    help="The arguments are STAC documents (files, folders, NDJSON, '-', URLs): fetch the "
+    "schemas they need.",
+)
 @resolver_options
-def schemas_fetch(uris: tuple[str, ...], **options: Any) -> None:
+def schemas_fetch(targets: tuple[str, ...], for_documents: bool, **options: Any) -> None:
     """Download schemas (and everything they reference) into the cache, for offline use.
 
-    Only hosts named with --allow-host are contacted.
+    With --for, fetch exactly what the given documents need: the core schema of their type
+    and stac_version and every stac_extensions entry, with every $ref of those, on any host.
+    Only hosts named with --allow-host are contacted; a reference on another host is
+    reported with the --allow-host entry to add. Exit 0: all available; 1: some missing;
+    2: an input could not be read.
     """
+    from rs_stac_ext.cli._pack_commands import fetch_for_documents
+
     resolver = SchemaResolver(resolver_settings(**options))
-    sys.exit(fetch_schemas(resolver, uris, lambda line: click.echo(line, err=True)))
+    echo = _echo_err
+    if for_documents:
+        sys.exit(fetch_for_documents(resolver, targets, echo))
+    sys.exit(fetch_schemas(resolver, targets, echo))
+
+
+@schemas_group.command("pack")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("targets", nargs=-1, metavar="[URI...|INPUT...]")
+@click.option(
+    "--for",
+    "for_documents",
+    is_flag=True,
+    help="The arguments are STAC documents: pack the schemas they need.",
+)
+@click.option(
+    "--allow-missing", is_flag=True, help="Write the pack even if some schemas cannot be had."
+)
+@resolver_options
+def schemas_pack(
+    file: Path, targets: tuple[str, ...], for_documents: bool, allow_missing: bool, **options: Any
+) -> None:
+    """Write FILE, a schema pack: schemas with everything they reference, and a manifest.
+
+    The pack holds the given schemas (or, with --for, what the given documents need; with no
+    argument, every schema of the packs, mirrors and cache), each with its SHA-256, source
+    URL and fetch time. Use it with --schema-pack FILE (or $RS_STAC_SCHEMA_PACK) on a machine
+    without network. Exit 0: written; 1: a schema is missing (nothing written); 2: an input
+    or the file could not be read or written.
+    """
+    from rs_stac_ext.cli._pack_commands import pack_schemas
+
+    if for_documents and not targets:
+        raise click.UsageError("--for needs at least one document to read")
+    resolver = SchemaResolver(resolver_settings(**options))
+    code = pack_schemas(
+        resolver,
+        file,
+        _echo_err,
+        uris=targets if targets and not for_documents else None,
+        inputs=targets if for_documents else None,
+        allow_missing=allow_missing,
+    )
+    sys.exit(code)
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
 
 
 @schemas_group.command("export")

@@ -136,6 +136,7 @@ def validate_command(
             max_depth=max_depth,
             allow_hosts=resolver.allow_hosts,
             timeout=resolver.timeout,
+            ca_bundle=resolver.ca_bundle,
         ),
     )
     # Workers (or this process, with one job) render the output; here it is only written.

@@ -3,15 +3,22 @@
 Used by the schema resolver (schemas) and the readers (STAC API item and search URLs). A URL
 whose host is not on the allow-list is refused before any connection is opened; redirects are
 followed only to the same allowed host; bodies larger than the limit are cut off while streaming.
+
+Certificates are checked against the system's trust store (OpenSSL's defaults, which honour
+``SSL_CERT_FILE`` and ``SSL_CERT_DIR``), or against one PEM bundle only: the ``ca_bundle``
+argument, else the ``RS_STAC_CA_BUNDLE`` environment variable (for a private CA, such as an
+in-house schema server or a test server).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -19,9 +26,13 @@ from rs_stac_ext import __version__
 from rs_stac_ext.errors import RsStacExtError
 
 if TYPE_CHECKING:
+    import ssl
     import urllib.request
 
-__all__ = ["AllowList", "HttpRefusedError", "download"]
+__all__ = ["CA_BUNDLE_ENV", "AllowList", "HttpRefusedError", "download"]
+
+CA_BUNDLE_ENV = "RS_STAC_CA_BUNDLE"
+"""Environment variable naming a PEM file of the only certificate authorities to trust."""
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 64 * 1024
@@ -164,6 +175,7 @@ def download(
     max_bytes: int,
     timeout: float,
     accept: str = "application/json",
+    ca_bundle: str | Path | None = None,
 ) -> tuple[bytes, str]:
     """Download a URL from an allowed host.
 
@@ -173,15 +185,17 @@ def download(
         max_bytes: Largest body accepted.
         timeout: Seconds allowed for the whole download.
         accept: The ``Accept`` header.
+        ca_bundle: A PEM file of the only certificate authorities to trust over https
+            (default: ``$RS_STAC_CA_BUNDLE``, else the system's trust store).
 
     Returns:
         The body and the final URL (after same-host redirects).
 
     Raises:
-        HttpRefusedError: Host not allowed, HTTP error, time-out, or body too large.
+        HttpRefusedError: Host not allowed, HTTP error, time-out, body too large, or an
+            unreadable CA bundle.
     """
     import http.client
-    import ssl
     import urllib.error
     import urllib.request
 
@@ -189,11 +203,12 @@ def download(
     if refusal is not None:
         raise HttpRefusedError(url, refusal)
     host = urlsplit(url).hostname or ""
+    context = _tls_context(url, ca_bundle)
     opener = urllib.request.OpenerDirector()
     handlers: list[urllib.request.BaseHandler] = [
         urllib.request.ProxyHandler({} if _is_loopback(host) else None),
         urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+        urllib.request.HTTPSHandler(context=context),
         _same_host_redirects()(allowed, url),  # type: ignore[call-arg]
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -235,3 +250,16 @@ def download(
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise HttpRefusedError(url, f"download failed: {type(exc).__name__}: {exc}") from None
     return b"".join(chunks), final_url
+
+
+def _tls_context(url: str, ca_bundle: str | Path | None) -> ssl.SSLContext:
+    """Return the TLS context of a download: the system's trust store or one CA bundle."""
+    import ssl
+
+    bundle = ca_bundle if ca_bundle is not None else os.environ.get(CA_BUNDLE_ENV, "").strip()
+    if not bundle:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=os.fspath(bundle))
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise HttpRefusedError(url, f"the CA bundle {bundle} is unusable ({exc})") from None

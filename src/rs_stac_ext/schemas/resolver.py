@@ -15,16 +15,19 @@ A :class:`SchemaResolver` answers an identifier (an absolute ``http``/``https`` 
    STAC **1.1.0** core only: ``item.json``, ``catalog.json`` and ``collection.json`` with the files
    they reference relatively (``basics``, ``common``, ``datetime``, ``instrument``, ``licensing``,
    ``provider``, ``bands``, ``data-values``), plus GeoJSON ``Feature`` and ``Geometry`` (which
-   STAC 1.0.0 refers to as well). Other versions and extensions need a mirror, the cache or an
-   allowed host. If pystac's layout changes and its bundle cannot be read, this source is
+   STAC 1.0.0 refers to as well). Other versions and extensions need a pack, a mirror, the cache
+   or an allowed host. If pystac's layout changes and its bundle cannot be read, this source is
    simply empty.
-4. **mirror** — folders the user names (``--schema-dir``, several allowed). A folder may mirror
+4. **pack** — schema packs the user names (``--schema-pack``, ``$RS_STAC_SCHEMA_PACK``): zip
+   files written by ``rs-stac schemas pack``, read in place (see :mod:`rs_stac_ext.schemas.pack`).
+   A pack whose manifest does not match its contents is refused when the resolver is created.
+5. **mirror** — folders the user names (``--schema-dir``, several allowed). A folder may mirror
    URLs as ``<dir>/<host>/<path>`` (``mirror/stac-extensions.github.io/file/v2.1.0/schema.json``)
    and/or hold a ``schema-map.json`` mapping URIs to paths relative to the folder (the format
    :meth:`SchemaResolver.export` writes). A map entry wins over the folder layout.
-5. **cache** — a folder with the same ``<host>/<path>`` layout, filled by network fetches
+6. **cache** — a folder with the same ``<host>/<path>`` layout, filled by network fetches
    (default ``$RS_STAC_CACHE`` or ``~/.cache/rs-stac-ext/schemas``); files are written atomically.
-6. **network** — only for hosts the user allowed (``--allow-host``): an exact host match over
+7. **network** — only for hosts the user allowed (``--allow-host``): an exact host match over
    ``https``; plain ``http`` only when the allow-list entry says ``http://host[:port]``. Downloads
    are size- and time-limited, never follow a redirect to another host, must be a JSON object,
    and are then written to the cache.
@@ -74,6 +77,7 @@ from rs_stac_ext.schemas._community import (
 )
 from rs_stac_ext.schemas._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext.schemas._resources import extensions_root
+from rs_stac_ext.schemas.pack import SchemaPack, default_schema_packs, open_pack
 
 if TYPE_CHECKING:
     import referencing
@@ -90,7 +94,7 @@ __all__ = [
     "schema_references",
 ]
 
-Origin = Literal["packaged", "community", "pystac", "mirror", "cache", "network"]
+Origin = Literal["packaged", "community", "pystac", "pack", "mirror", "cache", "network"]
 """Which source answered an identifier."""
 
 SCHEMA_MAP_NAME = "schema-map.json"
@@ -131,13 +135,17 @@ class ResolvedSchema:
         uri: The identifier it was resolved for (without trailing ``#``); an alias stays an alias.
         contents: The parsed schema. Shared: treat it as read-only.
         origin: The source that answered.
-        location: The file it was read from, or the URL it was downloaded from.
+        location: The file it was read from (``PACK!MEMBER`` for a schema pack), or the URL it
+            was downloaded from.
+        data: The exact bytes, when they were downloaded or read from a schema pack (else
+            ``None``: read them from ``location``).
     """
 
     uri: str
     contents: Mapping[str, Any]
     origin: Origin
     location: str
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def default_cache_dir() -> Path:
@@ -154,26 +162,34 @@ class ResolverSettings:
 
     Attributes:
         schema_dirs: Mirror folders, searched in order.
+        schema_packs: Schema packs (zip files written by ``rs-stac schemas pack``), searched in
+            order before the mirrors; default: the ``os.pathsep``-separated paths of
+            ``$RS_STAC_SCHEMA_PACK``.
         cache_dir: The cache folder (``None``: no cache).
         use_cache: Read and write the cache at all.
         allow_hosts: Hosts the resolver may download from. ``"host"`` or ``"host:port"`` allows
             ``https`` only; ``"http://host[:port]"`` explicitly allows plain ``http``.
         max_bytes: Largest download accepted, in bytes.
         timeout: Time limit of one download, in seconds.
+        ca_bundle: A PEM file of the only certificate authorities trusted for downloads
+            (default: ``$RS_STAC_CA_BUNDLE``, else the system's trust store).
 
     Raises:
         ValueError: An allow-list entry is malformed, or a limit is not positive.
     """
 
     schema_dirs: tuple[Path, ...] = ()
+    schema_packs: tuple[Path, ...] = field(default_factory=default_schema_packs)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     use_cache: bool = True
     allow_hosts: tuple[str, ...] = ()
     max_bytes: int = 5 * 2**20
     timeout: float = 10.0
+    ca_bundle: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schema_dirs", tuple(Path(d) for d in self.schema_dirs))
+        object.__setattr__(self, "schema_packs", tuple(Path(p) for p in self.schema_packs))
         object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))
         AllowList(self.allow_hosts)  # raises ValueError on a malformed entry
         if self.max_bytes <= 0:
@@ -371,11 +387,16 @@ class SchemaResolver:
     """Resolve schema identifiers from packaged, community, pystac, mirror, cache and network.
 
     Results (successes and failures) are memoised per instance; every method is thread-safe.
-    Mirror ``schema-map.json`` files are read when the resolver is created.
+    Mirror ``schema-map.json`` files are read, and schema packs opened and verified, when the
+    resolver is created.
 
     Args:
         settings: Where to look; the defaults use the packaged and pystac schemas, the default
             cache folder, and no network.
+
+    Raises:
+        SchemaPackError: A schema pack cannot be read, or its manifest does not match its
+            contents.
     """
 
     def __init__(self, settings: ResolverSettings | None = None) -> None:
@@ -389,6 +410,11 @@ class SchemaResolver:
         self._preloaded = False
         self._bundle: tuple[dict[str, tuple[dict[str, Any], str]], str | None] | None = None
         self._maps = [self._read_map(d) for d in self.settings.schema_dirs]
+        self.packs: tuple[SchemaPack, ...] = tuple(
+            open_pack(path, max_bytes=self.settings.max_bytes)
+            for path in self.settings.schema_packs
+        )
+        """The schema packs of the settings, opened and verified."""
 
     # -- public API --
 
@@ -463,6 +489,9 @@ class SchemaResolver:
         listed: dict[str, tuple[str, Origin, str]] = {}
         for uri, origin, location in self._builtin():
             listed.setdefault(uri, (uri, origin, location))
+        for pack in self.packs:
+            for uri in pack.identifiers():
+                listed.setdefault(uri, (uri, "pack", pack.location(uri)))
         for folder, (mapping, _) in zip(self.settings.schema_dirs, self._maps, strict=True):
             for uri, location in sorted(self._mirror_files(folder, mapping)):
                 listed.setdefault(uri, (uri, "mirror", location))
@@ -550,6 +579,7 @@ class SchemaResolver:
             self._packaged,
             self._community,
             self._pystac,
+            self._packed,
             self._mirrors,
             self._cached,
             self._network,
@@ -594,6 +624,19 @@ class SchemaResolver:
             reasons.append(f"pystac's bundle is unavailable ({problem})")
         else:
             reasons.append("not in pystac's bundle")
+        return None
+
+    def _packed(self, uri: str, reasons: list[str]) -> ResolvedSchema | None:
+        for pack in self.packs:
+            data = pack.data(uri)
+            if data is None:
+                reasons.append(f"not in schema pack {pack.path}")
+                continue
+            parsed = _parse_object(data)
+            if parsed is None:
+                reasons.append(f"schema pack {pack.path} holds it but not as a JSON object")
+                continue
+            return ResolvedSchema(uri, parsed, "pack", pack.location(uri), data)
         return None
 
     @staticmethod
@@ -689,6 +732,7 @@ class SchemaResolver:
                 max_bytes=settings.max_bytes,
                 timeout=settings.timeout,
                 accept="application/schema+json, application/json;q=0.9, */*;q=0.1",
+                ca_bundle=settings.ca_bundle,
             )
         except HttpRefusedError as exc:
             reasons.append(f"download of {uri} failed: {exc.reason}")
@@ -698,7 +742,7 @@ class SchemaResolver:
             reasons.append(f"download of {uri} failed: the response is not a JSON object")
             return None
         self._store(uri, data)
-        return ResolvedSchema(uri, parsed, "network", final_url)
+        return ResolvedSchema(uri, parsed, "network", final_url, data)
 
     def _store(self, uri: str, data: bytes) -> None:
         root = self._cache_root()
@@ -799,7 +843,18 @@ class SchemaResolver:
 
     # -- export --
 
-    def _source_bytes(self, found: ResolvedSchema) -> bytes:
+    def source_bytes(self, found: ResolvedSchema) -> bytes:
+        """Return a schema's bytes as published where they are known, else its JSON text.
+
+        Args:
+            found: A schema this resolver resolved.
+
+        Returns:
+            The downloaded or packed bytes, the bytes of the file it was read from (when that
+            file still holds the same schema), or the schema written as indented JSON.
+        """
+        if found.data is not None:
+            return found.data
         if found.origin != "network":
             path = Path(found.location)
             with contextlib.suppress(OSError):
@@ -814,7 +869,7 @@ class SchemaResolver:
         written: dict[PurePosixPath, bytes] = {}
         schema_map: dict[str, str] = {}
         for found in selected:
-            data = self._source_bytes(found)
+            data = self.source_bytes(found)
             relative = _layout_path(found.uri)
             if relative is None or written.get(relative, data) != data:
                 digest = hashlib.sha256(found.uri.encode()).hexdigest()[:32]

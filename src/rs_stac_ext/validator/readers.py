@@ -102,6 +102,8 @@ class ReaderSettings:
         timeout: Seconds allowed for one HTTP request.
         defer_parsing: Yield NDJSON lines unparsed (``raw``), for :func:`parse_deferred` to
             parse elsewhere (in a worker process).
+        ca_bundle: A PEM file of the only certificate authorities trusted over https
+            (default: ``$RS_STAC_CA_BUNDLE``, else the system's trust store).
     """
 
     split_collections: bool = True
@@ -112,6 +114,7 @@ class ReaderSettings:
     max_pages: int = 1000
     timeout: float = 30.0
     defer_parsing: bool = False
+    ca_bundle: Path | None = None
 
 
 @dataclass
@@ -355,6 +358,7 @@ class _Reader:
                     max_bytes=self.settings.max_bytes,
                     timeout=self.settings.timeout,
                     accept="application/geo+json, application/json;q=0.9",
+                    ca_bundle=self.settings.ca_bundle,
                 )
             except (HttpRefusedError, ValueError) as exc:
                 yield InputDocument(next_url, error=ReadError("network", str(exc)))
