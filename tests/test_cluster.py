@@ -165,7 +165,9 @@ def test_a_partition_that_fails_for_good_is_reported_with_its_byte_range(
 ) -> None:
     path = mixed_stream(tmp_path / "items.ndjson", 40)
     size = path.stat().st_size
-    with range_server(tmp_path, failing={4000}) as base:
+    # Only the check of bytes 4000-6000 fails (it looks for its first line from byte 3999);
+    # counting their line feeds works, so the partitions after it keep their line numbers.
+    with range_server(tmp_path, failing={3999}) as base:
         url = f"{base}/items.ndjson"
         code, output = local_json(
             [
@@ -179,6 +181,13 @@ def test_a_partition_that_fails_for_good_is_reported_with_its_byte_range(
     assert len(failed) == 1
     assert failed[0]["errors"][0]["message"].startswith(f"{url} bytes 4000-6000 could not be checked")
     assert size > 6000
+    data = path.read_bytes()
+    starts = [0] + [at + 1 for at, byte in enumerate(data) if byte == ord("\n")]
+    lost = {number for number, at in enumerate(starts, start=1) if 4000 <= at < 6000}
+    local = [json.loads(line) for line in local_json(["--format", "json", str(path)])[1].splitlines()]
+    expected = [(r["line"], r["pointer"], r["valid"]) for r in local if r["line"] not in lost]
+    kept = [(r["line"], r["pointer"], r["valid"]) for r in lines if r not in failed]
+    assert lost and kept == expected
 
 
 def test_remote_ndjson_over_http_ranges_gives_the_local_reports(

@@ -133,7 +133,7 @@ def _local_cluster(text: str) -> Iterator[Client]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # failures are reported, not logged
         ) as local,
         Client(local, set_as_default=False) as client,
     ):
