@@ -220,6 +220,59 @@ def test_remote_ndjson_over_http_ranges_gives_the_local_reports(
     assert "is not allowed" in refused[0]["errors"][0]["message"]
 
 
+@pytest.fixture
+def s3_items(client: Any, stream: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A moto S3 server on loopback holding the stream; the workers get its endpoint."""
+    boto3 = pytest.importorskip("boto3")
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    environment = {
+        "AWS_ACCESS_KEY_ID": "rs-stac-test",
+        "AWS_SECRET_ACCESS_KEY": "rs-stac-test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    # Lambdas travel by value (this module is not importable on the workers).
+    client.run(lambda: os.environ.update(environment))
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="rs-stac-items")
+    s3.upload_file(str(stream), "rs-stac-items", "exports/items.ndjson")
+    try:
+        yield "s3://rs-stac-items/exports/items.ndjson"
+    finally:
+        client.run(lambda: [os.environ.pop(name, None) for name in environment])
+        server.stop()
+
+
+def test_ndjson_in_s3_gives_the_local_reports(
+    client: Any, stream: Path, s3_items: str, tmp_path: Path
+) -> None:
+    from rs_stac_ext.validator.cluster import validate_on_cluster
+
+    settings = options(tmp_path)
+    local = dicts(validate([stream], settings))
+    reports = [
+        report
+        for part in validate_on_cluster(
+            [s3_items], list, settings, cluster=client, partition_bytes=20000
+        )
+        for report in dicts(part)
+    ]
+    for report in local:
+        report["source"] = s3_items
+        for error in report["errors"]:
+            error["message"] = error["message"].replace(str(stream), s3_items)
+    assert reports == local
+    missing = s3_items.replace("items.ndjson", "missing.ndjson")
+    (refused,) = list(validate_on_cluster([missing], list, settings, cluster=client))
+    assert refused[0].errors[0].message == f"{missing}: no such object"
+
+
 def test_report_dir_holds_the_json_lines_and_a_summary(
     client: Any, stream: Path, tmp_path: Path
 ) -> None:
