@@ -187,7 +187,7 @@ def plugin_class() -> type[Any]:
     """Return the worker plugin that unpacks shipped schema folders (distributed is imported)."""
     from distributed import WorkerPlugin
 
-    class SchemaShipment(WorkerPlugin):  # type: ignore[misc]
+    class SchemaShipment(WorkerPlugin):
         """Unpacks the client's schema folders on every worker, new ones included."""
 
         def __init__(self, token: str, archive: bytes) -> None:

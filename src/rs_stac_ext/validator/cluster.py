@@ -25,7 +25,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -356,12 +356,12 @@ def _run(
         batch_size=batch_size,
         part_bytes_limit=partition_bytes,
     )
-    pending: deque[tuple[int, Part, Future]] = deque()
+    pending: deque[tuple[int, Part, Future[Any]]] = deque()
     chain: dict[str, Any] = {}  # per remote object: the line feeds before its next partition
     done = 0
     bytes_done = 0
 
-    def finish(index: int, part: Part, future: Future) -> T:
+    def finish(index: int, part: Part, future: Future[Any]) -> T:
         nonlocal done, bytes_done
         failure: str | None = None
         try:
@@ -425,10 +425,8 @@ def _run(
 
 
 def _unregister(client: Client, name: str) -> None:
-    try:
+    with suppress(Exception):
         client.unregister_worker_plugin(name)
-    except Exception:  # noqa: S110 - best effort: the plugin only holds a few schema files
-        pass
 
 
 def _extent(
@@ -467,7 +465,9 @@ def _failed_reports(part: Part, reason: str) -> list[DocumentReport]:
     problem = Problem(schema="", path="", message=message, keyword="read/io", schema_path="")
     if isinstance(part, BatchPart):
         return [
-            DocumentReport(record.source, record.line, record.pointer, valid=False, errors=[problem])
+            DocumentReport(
+                record.source, record.line, record.pointer, valid=False, errors=[problem]
+            )
             for record in part.records
         ]
     line = part.first_line if isinstance(part, FilePart) else None

@@ -54,8 +54,8 @@ def read_reports(
     Returns:
         A bag of :class:`~rs_stac_ext.validator.validation.DocumentReport`.
     """
-    import dask
     import dask.bag
+    from dask.delayed import delayed
 
     from rs_stac_ext.validator import _cluster_tasks as tasks
     from rs_stac_ext.validator.cluster import _settings
@@ -66,16 +66,19 @@ def read_reports(
     before: dict[str, Any] = {}
     pieces = []
     for index, part in enumerate(
-        plan(inputs, settings.reader, workers=workers, stdin=stdin, part_bytes_limit=partition_bytes)
+        plan(
+            inputs, settings.reader, workers=workers, stdin=stdin, part_bytes_limit=partition_bytes
+        )
     ):
         feeds: Any = None
         if isinstance(part, RemotePart):
             feeds = 0 if part.start == 0 else before.pop(part.source)
             if part.end < part.size:
-                counted = dask.delayed(tasks.count_part, pure=True)(part, setup)
-                before[part.source] = dask.delayed(tasks.add, pure=True)(feeds, counted)
-        pieces.append(dask.delayed(tasks.run_part, pure=True)(part, feeds, setup, list, index))
-    return dask.bag.from_delayed(pieces)
+                counted = delayed(tasks.count_part, pure=True)(part, setup)
+                before[part.source] = delayed(tasks.add, pure=True)(feeds, counted)
+        pieces.append(delayed(tasks.run_part, pure=True)(part, feeds, setup, list, index))
+    bag: dask.bag.Bag = dask.bag.from_delayed(pieces)
+    return bag
 
 
 def validate_bag(documents: dask.bag.Bag, options: ValidationOptions | None = None) -> dask.bag.Bag:
@@ -94,7 +97,8 @@ def validate_bag(documents: dask.bag.Bag, options: ValidationOptions | None = No
     from rs_stac_ext.validator.cluster import _settings
 
     setup = tasks.WorkerSetup(_settings(options), uuid.uuid4().hex[:16])
-    return documents.map_partitions(_check_elements, setup)
+    reports: dask.bag.Bag = documents.map_partitions(_check_elements, setup)
+    return reports
 
 
 def _check_elements(elements: Iterable[Any], setup: Any) -> list[DocumentReport]:

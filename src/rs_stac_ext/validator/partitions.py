@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from rs_stac_ext.validator.readers import (
     NDJSON_SUFFIXES,
@@ -255,12 +255,16 @@ def _read_remote(
     offset, extra = first
     with open_remote(part.source, offset, reader) as stream:
         lines = _LinesUntil(stream, offset, part.end)
-        yield from read_ndjson_stream(lines, part.source, line_feeds_before + 1 + extra, reader)
+        yield from read_ndjson_stream(
+            cast(IO[bytes], lines), part.source, line_feeds_before + 1 + extra, reader
+        )
 
 
 def _first_line_start(part: RemotePart, reader: ReaderSettings) -> tuple[int, int] | None:
-    """Return where the first line starting in the range starts, and 1 if a line feed of the
-    range comes before it; ``None`` when no line starts in the range."""
+    """Return where the first line starting in the range starts, or ``None`` if none does.
+
+    The second number is 1 when a line feed of the range comes before that line, else 0.
+    """
     if part.start == 0:
         return 0, 0
     with open_remote(part.source, part.start - 1, reader) as stream:
