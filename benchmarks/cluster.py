@@ -15,8 +15,9 @@ those, a model of what 10 million Items take on N workers::
     T(N) = P * c / N + P * o
 
 with P partitions of 4 MiB, c the compute seconds of one such partition (the lowest measured
-compute seconds per Item, over the 1- and 2-worker runs, times its Items) and o the per-partition cost the client and scheduler add
-(measured: the 2-worker wall time left over after the compute, divided by the partitions).
+compute seconds per Item, over the 1- and 2-worker runs, times its Items) and o the
+per-partition cost the client and scheduler add (measured: the 2-worker wall time left over
+after the compute, divided by the partitions).
 
 Usage::
 
