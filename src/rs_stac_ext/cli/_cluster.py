@@ -64,7 +64,7 @@ def cluster_options(function: Any) -> Any:
             type=click.IntRange(min=1),
             default=None,
             metavar="BYTES",
-            help="With --cluster: largest partition of an NDJSON file [default: 8 per worker, "
+            help="With --cluster: partition size of an NDJSON file [default: 8 per worker, "
             "at most 4 MiB].",
         ),
     ]

@@ -279,7 +279,7 @@ def validate_on_cluster(
         connect_timeout: Seconds allowed to reach the scheduler.
         stdin: Stream to read for ``-``.
         batch_size: Documents per partition for inputs the client reads itself.
-        partition_bytes: Largest partition of an NDJSON file (default: eight partitions per
+        partition_bytes: Partition size of an NDJSON file (default: eight partitions per
             worker thread, at most 4 MiB).
         retries: Times a task that raised is tried again.
         report_dir: Each partition also writes its reports as JSON lines to its own file

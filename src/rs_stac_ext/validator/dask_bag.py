@@ -48,7 +48,7 @@ def read_reports(
         options: How to validate.
         workers: Worker threads the bag is meant for (at least eight partitions each, when a
             file is big enough).
-        partition_bytes: Largest partition of an NDJSON file (default: at most 4 MiB).
+        partition_bytes: Partition size of an NDJSON file (default: at most 4 MiB).
         stdin: Stream to read for ``-``.
 
     Returns:

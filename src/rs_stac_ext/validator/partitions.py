@@ -142,7 +142,8 @@ def plan(
             big enough).
         stdin: Stream to read for ``-``.
         batch_size: Documents per batch.
-        part_bytes_limit: Largest partition of a file, in bytes (default: 4 MiB).
+        part_bytes_limit: Partition size of a file, in bytes (default: eight partitions per
+            worker, at most 4 MiB).
 
     Yields:
         The partitions.
@@ -175,8 +176,7 @@ def _is_local_ndjson(target: str) -> bool:
 
 
 def _size_for(file_size: int, workers: int, limit: int | None) -> int:
-    size = _chunk_size(file_size, workers)
-    return size if limit is None else max(1, min(size, limit))
+    return _chunk_size(file_size, workers) if limit is None else max(1, limit)
 
 
 def _remote_parts(
