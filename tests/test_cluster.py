@@ -304,6 +304,20 @@ def test_ndjson_in_s3_gives_the_local_reports(
         for error in report["errors"]:
             error["message"] = error["message"].replace(str(stream), s3_items)
     assert reports == local
+    from rs_stac_ext.validator.cluster import validate_to_directory
+
+    run = "s3://rs-stac-items/runs/42"
+    summary = validate_to_directory(
+        [s3_items], run, settings, cluster=client, partition_bytes=40000
+    )
+    import fsspec
+
+    fs = fsspec.filesystem("s3")
+    names = sorted(fs.ls(run.removeprefix("s3://")))
+    written = b"".join(fs.cat(name) for name in names if name.endswith(".jsonl"))
+    assert [json.loads(line) for line in written.splitlines()] == local
+    assert summary.tally.documents == len(local)
+    assert json.loads(fs.cat(f"{run}/summary.json"))["documents"] == len(local)
     missing = s3_items.replace("items.ndjson", "missing.ndjson")
     (refused,) = list(validate_on_cluster([missing], list, settings, cluster=client))
     assert refused[0].errors[0].message == f"{missing}: no such object"
@@ -455,3 +469,21 @@ def test_separate_scheduler_and_workers_give_the_local_reports(
     assert remote.returncode == local.returncode == 1, remote.stderr
     assert remote.stdout == local.stdout
     assert len(local.stdout.splitlines()) > 100
+
+
+def test_progress_says_partitions_rate_and_time_left() -> None:
+    import io
+
+    from rs_stac_ext.validator.cluster import ClusterProgress, PartitionDone
+    from rs_stac_ext.validator.partitions import FilePart
+
+    stream = io.StringIO()
+    meter = ClusterProgress(stream, enabled=True)
+    part = FilePart("items.ndjson", "/data/items.ndjson", 0, 1000, 1)
+    meter(PartitionDone(0, part, 500, None, 1, 4, 1000, 4000))
+    assert meter.line(PartitionDone(0, part, 0, None, 1, 4, 1000, 4000), 10.0) == (
+        "partitions 1/4 done, 500 document(s), 50/s, about 30 s left"
+    )
+    assert "partitions 1/4 done, 500 document(s)" in stream.getvalue()
+    meter.close()
+    assert stream.getvalue().endswith("\r\x1b[2K")
