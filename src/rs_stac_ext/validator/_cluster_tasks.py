@@ -156,9 +156,40 @@ def run_part(
     validator = validator_for(setup)
     reader = validator.options.reader
     reports = [validator.check(record) for record in read_part(part, reader, line_feeds_before)]
+    if setup.shipped:
+        reports = _as_on_client(reports, setup.options, validator.options)
     if setup.report_dir is not None:
         write_part_file(setup.report_dir, index, reports)
     return transform(reports)
+
+
+def _as_on_client(
+    reports: list[DocumentReport], client: ValidationOptions, worker: ValidationOptions
+) -> list[DocumentReport]:
+    """Name the client's folders, not their shipped copies, in why a schema was not checked.
+
+    A report must read the same wherever it was made.
+    """
+    pairs = [
+        (str(shipped), str(original))
+        for shipped, original in zip(
+            (*worker.resolver.schema_dirs, worker.resolver.cache_dir),
+            (*client.resolver.schema_dirs, client.resolver.cache_dir),
+            strict=True,
+        )
+        if shipped is not None and original is not None
+    ]
+    for report in reports:
+        if not report.not_checked:
+            continue
+        renamed = []
+        for item in report.not_checked:
+            reason = item.reason
+            for shipped, original in pairs:
+                reason = reason.replace(shipped, original)
+            renamed.append(dataclasses.replace(item, reason=reason))
+        report.not_checked = renamed
+    return reports
 
 
 def part_file_name(index: int) -> str:
