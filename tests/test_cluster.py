@@ -473,3 +473,21 @@ def test_separate_scheduler_and_workers_give_the_local_reports(
     assert remote.stdout == local.stdout
     assert len(local.stdout.splitlines()) > 100
     assert b"not in mirror mirror" in local.stdout
+
+
+def test_progress_says_partitions_rate_and_time_left() -> None:
+    import io
+
+    from rs_stac_ext.validator.cluster import ClusterProgress, PartitionDone
+    from rs_stac_ext.validator.partitions import FilePart
+
+    stream = io.StringIO()
+    meter = ClusterProgress(stream, enabled=True)
+    part = FilePart("items.ndjson", "/data/items.ndjson", 0, 1000, 1)
+    meter(PartitionDone(0, part, 500, None, 1, 4, 1000, 4000))
+    assert meter.line(PartitionDone(0, part, 0, None, 1, 4, 1000, 4000), 10.0) == (
+        "partitions 1/4 done, 500 document(s), 50/s, about 30 s left"
+    )
+    assert "partitions 1/4 done, 500 document(s)" in stream.getvalue()
+    meter.close()
+    assert stream.getvalue().endswith("\r\x1b[2K")
