@@ -10,7 +10,7 @@ installed.
 
 Usage::
 
-    python benchmarks/drivers.py DRIVER INPUT RESULT [--schemas DIR]
+    python benchmarks/drivers.py DRIVER INPUT RESULT [--schemas DIR] [--schema-dir DIR]
 
 Drivers:
 
@@ -29,6 +29,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,14 @@ def run_orjson(source: Path, schemas: Path | None) -> Result:
     return {"items": count, "seconds": time.perf_counter() - started}
 
 
-def run_rs_api(source: Path, schemas: Path | None, jobs: int = 1) -> Result:
+def run_rs_api(
+    source: Path, schemas: Path | None, jobs: int = 1, schema_dirs: tuple[Path, ...] = ()
+) -> Result:
     from rs_stac_ext.schemas.resolver import ResolverSettings
     from rs_stac_ext.validator.validation import ValidationOptions, validate
 
-    options = ValidationOptions(resolver=ResolverSettings(cache_dir=None, use_cache=False))
+    resolver = ResolverSettings(schema_dirs=schema_dirs, cache_dir=None, use_cache=False)
+    options = ValidationOptions(resolver=resolver)
     started = time.perf_counter()
     count = 0
     invalid: list[str | None] = []
@@ -143,7 +147,7 @@ def run_stac_valid(source: Path, schemas: Path | None) -> Result:
 DRIVERS: dict[str, Callable[[Path, Path | None], Result]] = {
     "orjson": run_orjson,
     "rs-api": run_rs_api,
-    "rs-api-j2": lambda source, schemas: run_rs_api(source, schemas, jobs=2),
+    "rs-api-j2": partial(run_rs_api, jobs=2),
     "pystac": run_pystac,
     "stac-valid": run_stac_valid,
 }
@@ -155,8 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("input", type=Path)
     parser.add_argument("result", type=Path)
     parser.add_argument("--schemas", type=Path, default=None, help="schema export folder")
+    parser.add_argument(
+        "--schema-dir", type=Path, action="append", default=[], help="mirror (rs-api only)"
+    )
     args = parser.parse_args(argv)
-    result = DRIVERS[args.driver](args.input, args.schemas)
+    driver = DRIVERS[args.driver]
+    if args.driver.startswith("rs-api"):
+        jobs = 2 if args.driver == "rs-api-j2" else 1
+        driver = partial(run_rs_api, jobs=jobs, schema_dirs=tuple(args.schema_dir))
+    result = driver(args.input, args.schemas)
     args.result.write_text(json.dumps(result), encoding="utf-8")
     return 0
 

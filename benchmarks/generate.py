@@ -43,7 +43,7 @@ EXTERNAL_IDS_URI = "https://stac-extensions.github.io/external-ids/v1.0.0/schema
 STAC_VERSION = "1.1.0"
 MANIFEST_NAME = "manifest.json"
 BROKEN_SHARE = 100  # one Item in this many is broken
-SET_NAMES = ("cadip", "auxip", "core")
+SET_NAMES = ("cadip", "auxip", "core", "core-dates", "s2l2a")
 
 Item = dict[str, Any]
 
@@ -488,6 +488,350 @@ def _core_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
     }
 
 
+# ------------------------------------------------------------------------------------ core-dates
+
+_PROVIDERS = (
+    {
+        "name": "European Space Agency",
+        "description": "Sentinel-2 mission owner and operator",
+        "roles": ["producer", "licensor"],
+        "url": "https://sentinel.esa.int",
+    },
+    {
+        "name": "Example Processing Centre",
+        "description": "Level-2A processing",
+        "roles": ["processor"],
+        "url": "https://processing.example.com",
+    },
+    {"name": "Example Host", "roles": ["host"], "url": "https://data.example.com"},
+)
+
+
+def make_core_dates(rng: random.Random, index: int) -> Item:
+    """Return one core-only Item with a time range: created, updated, start and end, providers."""
+    item = make_core(rng, index)
+    start = dt.datetime.fromisoformat(item["properties"]["datetime"])
+    properties = item["properties"]
+    properties["start_datetime"] = _stamp(start - dt.timedelta(seconds=2, milliseconds=417))
+    properties["end_datetime"] = _stamp(start + dt.timedelta(seconds=3, milliseconds=108))
+    properties["providers"] = [dict(provider) for provider in _PROVIDERS]
+    return item
+
+
+def _core_dates_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    defects = _core_defects()
+
+    def impossible_end(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["end_datetime"]
+        item["properties"]["end_datetime"] = value[:5] + "02-31" + value[10:]
+        return Defect("end-february-31", "/properties/end_datetime", "format")
+
+    def provider_without_name(item: Item, rng: random.Random) -> Defect:
+        index = rng.randrange(len(item["properties"]["providers"]))
+        del item["properties"]["providers"][index]["name"]
+        return Defect("provider-without-name", f"/properties/providers/{index}", "schema")
+
+    def no_datetime(item: Item, rng: random.Random) -> Defect:
+        # With start_datetime and end_datetime, a null datetime is allowed: drop one of them.
+        item["properties"]["datetime"] = None
+        del item["properties"]["start_datetime"]
+        return Defect("datetime-null-without-range", "/properties", "schema")
+
+    def created_number(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["created"] = 1735689600
+        return Defect("created-number", "/properties/created", "schema")
+
+    defects.update(
+        {
+            fn.__name__: fn
+            for fn in (no_datetime, impossible_end, provider_without_name, created_number)
+        }
+    )
+    return defects
+
+
+# ------------------------------------------------------------------------------------ Sentinel-2
+
+S2_STAC_VERSION = "1.0.0"
+S2_EXTENSIONS = (
+    "https://stac-extensions.github.io/eo/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/projection/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/view/v1.0.0/schema.json",
+    "https://stac-extensions.github.io/sat/v1.0.0/schema.json",
+    "https://stac-extensions.github.io/processing/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/file/v2.1.0/schema.json",
+    "https://stac-extensions.github.io/timestamps/v1.1.0/schema.json",
+)
+# (asset key, band, common name, centre wavelength, FWHM (micrometres), resolution (m)), as in
+# the Level-2A products of Earth Search and the Planetary Computer.
+_S2_BANDS = (
+    ("coastal", "B01", "coastal", 0.443, 0.027, 60),
+    ("blue", "B02", "blue", 0.49, 0.098, 10),
+    ("green", "B03", "green", 0.56, 0.045, 10),
+    ("red", "B04", "red", 0.665, 0.038, 10),
+    ("rededge1", "B05", "rededge", 0.704, 0.019, 20),
+    ("rededge2", "B06", "rededge", 0.74, 0.018, 20),
+    ("rededge3", "B07", "rededge", 0.783, 0.028, 20),
+    ("nir", "B08", "nir", 0.842, 0.145, 10),
+    ("nir08", "B8A", "nir08", 0.865, 0.033, 20),
+    ("nir09", "B09", "nir09", 0.945, 0.026, 60),
+    ("swir16", "B11", "swir16", 1.61, 0.143, 20),
+    ("swir22", "B12", "swir22", 2.19, 0.242, 20),
+)
+_COG = "image/tiff; application=geotiff; profile=cloud-optimized"
+_UTM_ZONES = ((31, 32631, 300000), (32, 32632, 399960), (33, 32633, 499980), (30, 32630, 600000))
+
+
+def _checksum(rng: random.Random) -> str:
+    """A multihash (SHA2-256, code 0x12, 32 bytes) in lowercase hex, as the file extension says."""
+    return "1220" + f"{rng.getrandbits(256):064x}"
+
+
+def _s2_raster(
+    base: str, name: str, resolution: int, origin: tuple[int, int], published: str
+) -> dict[str, Any]:
+    size = 109800 // resolution
+    return {
+        "href": f"{base}/{name}.tif",
+        "type": _COG,
+        "gsd": resolution,
+        "proj:shape": [size, size],
+        "proj:transform": [resolution, 0, origin[0], 0, -resolution, origin[1]],
+        "published": published,
+        "roles": ["data", "reflectance"],
+    }
+
+
+def make_s2l2a(rng: random.Random, index: int) -> Item:
+    """Return one Sentinel-2 Level-2A Item shaped like the public ones (~14 KB).
+
+    STAC 1.0.0 with eo, projection, view, sat, processing, file and timestamps: 12 band assets
+    with ``eo:bands`` and projection fields, a true-colour asset with three bands, the AOT, WVP
+    and SCL rasters, a thumbnail and the granule metadata, each with file size and checksum;
+    three providers and eight links; nine date-times.
+    """
+    satellite = "S2A" if index % 2 == 0 else "S2B"
+    tile = _TILES[index % len(_TILES)]
+    zone, epsg, easting = _UTM_ZONES[index % len(_UTM_ZONES)]
+    northing = 4_000_020 + 109_800 * (index % 20)
+    moment = _epoch(index, 7).replace(microsecond=rng.randrange(1000) * 1000)
+    processed = moment + dt.timedelta(hours=4, minutes=rng.randrange(60))
+    published = processed + dt.timedelta(hours=1, seconds=rng.randrange(3600))
+    orbit = 30000 + index // 12
+    relative = index % 143 + 1
+    item_id = f"{satellite}_{tile}_{moment:%Y%m%d}_{index % 3}_L2A_{index:06d}"
+    base = f"https://data.example.com/sentinel-2-l2a/{tile}/{moment:%Y/%m}/{item_id}"
+    lon = round(rng.uniform(-170.0, 169.0), 9)
+    lat = round(rng.uniform(-70.0, 69.0), 9)
+    ring = [
+        [lon, lat],
+        [round(lon + 1.042193115, 9), round(lat + 0.013108202, 9)],
+        [round(lon + 1.052562890, 9), round(lat - 0.978772423, 9)],
+        [round(lon + 0.016334889, 9), round(lat - 0.991148989, 9)],
+        [lon, lat],
+    ]
+    stamp_published = _stamp(published)
+    origin = (easting, northing)
+    assets: dict[str, Any] = {}
+    for key, band, common, centre, width, resolution in _S2_BANDS:
+        asset = _s2_raster(base, band, resolution, origin, stamp_published)
+        asset["title"] = f"{key.capitalize()} ({band}) - {resolution}m"
+        asset["eo:bands"] = [
+            {
+                "name": band,
+                "common_name": common,
+                "description": f"Band {band.lstrip('B0')} ({common})",
+                "center_wavelength": centre,
+                "full_width_half_max": width,
+            }
+        ]
+        asset["file:size"] = rng.randrange(20_000_000, 240_000_000)
+        asset["file:checksum"] = _checksum(rng)
+        assets[key] = asset
+    visual = _s2_raster(base, "TCI", 10, origin, stamp_published)
+    visual.update(
+        title="True color image",
+        roles=["visual"],
+        **{
+            "eo:bands": [
+                {"name": band, "common_name": common, "center_wavelength": centre}
+                for _, band, common, centre, _, _ in _S2_BANDS[3:0:-1]
+            ],
+            "file:size": rng.randrange(100_000_000, 300_000_000),
+            "file:checksum": _checksum(rng),
+        },
+    )
+    assets["visual"] = visual
+    for key, title, resolution in (
+        ("aot", "Aerosol optical thickness (AOT)", 20),
+        ("wvp", "Water vapour (WVP)", 20),
+        ("scl", "Scene classification map (SCL)", 20),
+    ):
+        raster = _s2_raster(base, key.upper(), resolution, origin, stamp_published)
+        raster.update(title=title, **{"file:size": rng.randrange(1_000_000, 9_000_000)})
+        raster["file:checksum"] = _checksum(rng)
+        assets[key] = raster
+    assets["thumbnail"] = {
+        "href": f"{base}/thumbnail.jpg",
+        "type": "image/jpeg",
+        "title": "Thumbnail",
+        "roles": ["thumbnail"],
+        "file:size": rng.randrange(20_000, 90_000),
+    }
+    assets["granule_metadata"] = {
+        "href": f"{base}/granule_metadata.xml",
+        "type": "application/xml",
+        "roles": ["metadata"],
+        "file:size": rng.randrange(500_000, 700_000),
+        "file:checksum": _checksum(rng),
+    }
+    api = "https://stac.example.com/v1"
+    collection_url = f"{api}/collections/sentinel-2-l2a"
+    return {
+        "type": "Feature",
+        "stac_version": S2_STAC_VERSION,
+        "stac_extensions": list(S2_EXTENSIONS),
+        "id": item_id,
+        "collection": "sentinel-2-l2a",
+        "bbox": [lon, round(lat - 0.991148989, 9), round(lon + 1.052562890, 9), lat],
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "properties": {
+            "datetime": _stamp(moment),
+            "created": _stamp(processed),
+            "updated": _stamp(published + dt.timedelta(minutes=3)),
+            "published": stamp_published,
+            "expires": _stamp(published + dt.timedelta(days=3650)),
+            "platform": "sentinel-2a" if satellite == "S2A" else "sentinel-2b",
+            "constellation": "sentinel-2",
+            "instruments": ["msi"],
+            "gsd": 10,
+            "license": "proprietary",
+            "providers": [dict(provider) for provider in _PROVIDERS],
+            "eo:cloud_cover": round(rng.uniform(0.0, 100.0), 6),
+            "eo:snow_cover": round(rng.uniform(0.0, 10.0), 6),
+            "proj:epsg": epsg,
+            "view:sun_azimuth": round(rng.uniform(20.0, 180.0), 13),
+            "view:sun_elevation": round(rng.uniform(10.0, 75.0), 13),
+            "view:off_nadir": 0,
+            "sat:orbit_state": "descending",
+            "sat:relative_orbit": relative,
+            "sat:absolute_orbit": orbit,
+            "sat:anx_datetime": _stamp(moment - dt.timedelta(minutes=37, seconds=12)),
+            "sat:platform_international_designator": (
+                "2015-028A" if satellite == "S2A" else "2017-013A"
+            ),
+            "processing:level": "L2A",
+            "processing:facility": "Example Processing Centre",
+            "processing:lineage": f"Sen2Cor processing of the Level-1C product, zone {zone}",
+            "processing:software": {"Sen2Cor": "02.11", "sentinel2-to-stac": "0.1.0"},
+        },
+        "links": [
+            {
+                "rel": "self",
+                "href": f"{collection_url}/items/{item_id}",
+                "type": "application/geo+json",
+            },
+            {
+                "rel": "canonical",
+                "href": f"{base}/{item_id}.json",
+                "type": "application/json",
+                "file:size": rng.randrange(12_000, 16_000),
+            },
+            {
+                "rel": "license",
+                "href": "https://sentinel.esa.int/documents/247904/690755/Sentinel_Data_Legal_Notice",
+            },
+            {
+                "rel": "derived_from",
+                "href": f"{api}/collections/sentinel-2-l1c/items/{item_id.replace('L2A', 'L1C')}",
+                "type": "application/geo+json",
+            },
+            {"rel": "parent", "href": collection_url, "type": "application/json"},
+            {"rel": "collection", "href": collection_url, "type": "application/json"},
+            {"rel": "root", "href": api, "type": "application/json", "title": "Example STAC API"},
+            {"rel": "thumbnail", "href": f"{collection_url}/items/{item_id}/thumbnail"},
+        ],
+        "assets": assets,
+    }
+
+
+def _s2_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def cloud_cover_over_100(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["eo:cloud_cover"] = 100.5
+        return Defect("cloud-cover-over-100", "/properties/eo:cloud_cover", "schema")
+
+    def unknown_eo_field(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice([band[0] for band in _S2_BANDS])
+        item["assets"][key]["eo:band"] = item["assets"][key]["eo:bands"][0]
+        return Defect("unknown-eo-field", f"/assets/{_key(key)}", "schema")
+
+    def unknown_common_name(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice([band[0] for band in _S2_BANDS])
+        item["assets"][key]["eo:bands"][0]["common_name"] = "rededge1"
+        return Defect(
+            "common-name-rededge1", f"/assets/{_key(key)}/eo:bands/0/common_name", "schema"
+        )
+
+    def shape_three_numbers(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice([band[0] for band in _S2_BANDS])
+        item["assets"][key]["proj:shape"].append(1)
+        return Defect("proj-shape-three-numbers", f"/assets/{_key(key)}/proj:shape", "schema")
+
+    def sun_elevation_95(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["view:sun_elevation"] = 95.0
+        return Defect("sun-elevation-95", "/properties/view:sun_elevation", "schema")
+
+    def orbit_state_up(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["sat:orbit_state"] = "up"
+        return Defect("orbit-state-up", "/properties/sat:orbit_state", "schema")
+
+    def checksum_uppercase(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice([band[0] for band in _S2_BANDS])
+        asset = item["assets"][key]
+        asset["file:checksum"] = asset["file:checksum"].upper()
+        return Defect("checksum-uppercase", f"/assets/{_key(key)}/file:checksum", "schema")
+
+    def published_not_utc(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["published"] = item["properties"]["published"][:-1] + "+01:00"
+        return Defect("published-not-utc", "/properties/published", "schema")
+
+    def software_version_number(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["processing:software"]["Sen2Cor"] = 2.11
+        return Defect(
+            "software-version-number", "/properties/processing:software/Sen2Cor", "schema"
+        )
+
+    def anx_february_30(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["sat:anx_datetime"]
+        item["properties"]["sat:anx_datetime"] = value[:5] + "02-30" + value[10:]
+        return Defect("anx-datetime-february-30", "/properties/sat:anx_datetime", "format")
+
+    def asset_published_hour_24(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice([band[0] for band in _S2_BANDS])
+        value = item["assets"][key]["published"]
+        item["assets"][key]["published"] = value[:11] + "24" + value[13:]
+        return Defect("asset-published-hour-24", f"/assets/{_key(key)}/published", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            cloud_cover_over_100,
+            unknown_eo_field,
+            unknown_common_name,
+            shape_three_numbers,
+            sun_elevation_95,
+            orbit_state_up,
+            checksum_uppercase,
+            published_not_utc,
+            software_version_number,
+            anx_february_30,
+            asset_published_hour_24,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
 # ------------------------------------------------------------------------------------ shared
 
 
@@ -553,6 +897,22 @@ DATA_SETS = {
         None,
         "STAC 1.1.0 Item schema",
         frozenset({frozenset(("no_datetime", "impossible_datetime"))}),
+    ),
+    "core-dates": DataSet(
+        "core-dates",
+        make_core_dates,
+        _core_dates_defects(),
+        None,
+        "STAC 1.1.0 Item schema",
+        frozenset({frozenset(("no_datetime", "impossible_datetime"))}),
+    ),
+    "s2l2a": DataSet(
+        "s2l2a",
+        make_s2l2a,
+        _s2_defects(),
+        None,
+        "STAC 1.0.0 Item schema + eo v1.1.0, projection v1.1.0, view v1.0.0, sat v1.0.0, "
+        "processing v1.1.0, file v2.1.0, timestamps v1.1.0",
     ),
 }
 
@@ -659,9 +1019,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cadip", type=int, default=10_000, help="CADIP session Items")
     parser.add_argument("--auxip", type=int, default=10_000, help="AUXIP Items")
     parser.add_argument("--core", type=int, default=50_000, help="core-only Items")
+    parser.add_argument(
+        "--core-dates", type=int, default=50_000, help="core-only Items with a time range"
+    )
+    parser.add_argument("--s2l2a", type=int, default=10_000, help="Sentinel-2 L2A Items")
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     args = parser.parse_args(argv)
-    counts = {"cadip": args.cadip, "auxip": args.auxip, "core": args.core}
+    counts = {
+        "cadip": args.cadip,
+        "auxip": args.auxip,
+        "core": args.core,
+        "core-dates": args.core_dates,
+        "s2l2a": args.s2l2a,
+    }
     manifest = generate(args.out, counts, args.seed)
     for name, entry in manifest["sets"].items():
         print(

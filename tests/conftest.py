@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from services_support import Postgres, S3Store, postgres_cluster, seaweedfs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 UPSTREAM = Path(os.environ.get("RS_STAC_UPSTREAM", REPO_ROOT.parent / "shared" / "upstream"))
@@ -42,3 +45,40 @@ def upstream() -> Path:
     if not UPSTREAM.is_dir():
         pytest.skip(f"upstream documents not found at {UPSTREAM}")
     return UPSTREAM
+
+
+CLOSED_PORT = "http://127.0.0.1:9"
+
+
+def offline_environment(cache: Path) -> dict[str, str]:
+    """The environment of a subprocess that must not reach the network.
+
+    Any attempt to download goes through a proxy on a closed port and fails at once instead of
+    hanging; schemas are cached in ``cache``; warnings are errors; the simulator address of
+    the caller's environment is dropped.
+    """
+    environment = os.environ | {
+        "http_proxy": CLOSED_PORT,
+        "https_proxy": CLOSED_PORT,
+        "HTTP_PROXY": CLOSED_PORT,
+        "HTTPS_PROXY": CLOSED_PORT,
+        "RS_STAC_CACHE": str(cache),
+        "PYTHONWARNINGS": "error",
+    }
+    environment.pop("RS_STAC_SIMULATOR_URL", None)
+    return environment
+# --- real servers, started once per session (tests marked pgstac, s3, oidc) ---------------
+
+
+@pytest.fixture(scope="session")
+def pgstac_db() -> Iterator[Postgres]:
+    """A throwaway PostgreSQL + PostGIS cluster with pgstac, for the whole session."""
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def s3_store() -> Iterator[S3Store]:
+    """A SeaweedFS S3 gateway on loopback, for the whole session."""
+    with seaweedfs() as store:
+        yield store

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rs_stac_ext import __version__, schemas
 
 CADIP_V10 = "https://rs-python.github.io/cadip-stac-extension/v1.0.0/schema.json"
@@ -81,6 +83,21 @@ def test_schemas_show_prints_the_published_bytes() -> None:
     result = run("schemas", "show", CADIP_V10 + "#")
     assert result.returncode == 0
     assert result.stdout.encode("utf-8") == schemas.read_bytes(CADIP_V10)
+
+
+@pytest.mark.parametrize(
+    "words", [("cadip",), ("cadip", "v2.0.0"), ("cadip@v2.0.0",), ("cadip", "2.0.0")]
+)
+def test_schemas_show_takes_short_names(words: tuple[str, ...]) -> None:
+    result = run("schemas", "show", *words)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.encode("utf-8") == schemas.read_bytes(schemas.newest("cadip").identifier)
+
+
+def test_schemas_show_an_unknown_version_is_a_usage_error() -> None:
+    result = run("schemas", "show", "cadip", "v3.0.0")
+    assert result.returncode == 2
+    assert "cadip has no version v3.0.0: its published versions are v1.0.0" in result.stderr
 
 
 def test_schemas_show_unknown_identifier_is_a_usage_error() -> None:

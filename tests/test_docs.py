@@ -57,6 +57,20 @@ API_MODULES = (
     "rs_stac_ext.pystac_ext.cadip",
     "rs_stac_ext.pystac_ext.ownership",
     "rs_stac_ext.download",
+    "rs_stac_ext.stations",
+    "rs_stac_ext.stations.registry",
+    "rs_stac_ext.stations.client",
+    "rs_stac_ext.stations.query",
+    "rs_stac_ext.stations.mapping",
+    "rs_stac_ext.stations.missions",
+    "rs_stac_ext.stations.simulator",
+    "rs_stac_ext.server",
+    "rs_stac_ext.server.app",
+    "rs_stac_ext.server.config",
+    "rs_stac_ext.server.access",
+    "rs_stac_ext.server.catalog",
+    "rs_stac_ext.server.backends",
+    "rs_stac_ext.server.stac_fastapi",
 )
 MARKER = re.compile(r"<!--\s*(?:fields|history|identifiers|include|figure):")
 

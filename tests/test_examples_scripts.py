@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import offline_environment
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-CLOSED_PORT = "http://127.0.0.1:9"
 
 # Each script, and lines its output must contain.
 EXPECTED = {
@@ -42,20 +42,10 @@ def test_every_example_script_is_tested() -> None:
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_example_script_runs_offline(script: str, tmp_path: Path) -> None:
-    # Any attempt to download goes to a closed port and fails at once instead of hanging.
-    environment = os.environ | {
-        "http_proxy": CLOSED_PORT,
-        "https_proxy": CLOSED_PORT,
-        "HTTP_PROXY": CLOSED_PORT,
-        "HTTPS_PROXY": CLOSED_PORT,
-        "RS_STAC_CACHE": str(tmp_path / "cache"),
-        "PYTHONWARNINGS": "error",
-    }
-    environment.pop("RS_STAC_SIMULATOR_URL", None)
     ran = subprocess.run(
         [sys.executable, str(EXAMPLES / script)],
         cwd=tmp_path,
-        env=environment,
+        env=offline_environment(tmp_path / "cache"),
         capture_output=True,
         text=True,
         timeout=60,

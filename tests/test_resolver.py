@@ -32,7 +32,7 @@ from rs_stac_ext.schemas.resolver import (
 
 ITEM_URI = "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"
 COLLECTION_URI = "https://schemas.stacspec.org/v1.1.0/collection-spec/json-schema/collection.json"
-FILE_EXT_URI = "https://stac-extensions.github.io/file/v2.1.0/schema.json"
+FILE_EXT_URI = "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
 CADIP_V14 = find_version("https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json")
 UPSTREAM = Path(__file__).resolve().parents[1].parent / "shared" / "upstream"
 
@@ -188,11 +188,14 @@ def test_pystac_bundle_resolves_core_1_1_0(tmp_path: Path) -> None:
         assert found.origin == "pystac"
         assert Path(found.location).is_file()
         assert json.loads(Path(found.location).read_bytes()) == found.contents
-    # STAC 1.0.0 is not in pystac's bundle.
+    # STAC 1.0.0 is not in pystac's bundle: it is one of the built-in third-party schemas.
+    core_10 = "https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json"
+    assert resolver.resolve(core_10).origin == "community"
     error = unavailable(
-        resolver, "https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json"
+        resolver, "https://schemas.stacspec.org/v1.0.0-rc.4/item-spec/json-schema/item.json"
     )
     assert "not in pystac's bundle" in error.reasons
+    assert "not built in" in error.reasons
 
 
 def test_pystac_layout_change_empties_only_that_source(
@@ -214,36 +217,36 @@ def test_pystac_layout_change_empties_only_that_source(
 
 def test_mirror_layout_and_schema_map(tmp_path: Path) -> None:
     layout = tmp_path / "layout"
-    write_json(layout / "stac-extensions.github.io/file/v2.1.0/schema.json", {"title": "file"})
+    write_json(layout / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"title": "file"})
     mapped = tmp_path / "mapped"
     write_json(mapped / "schemas/ts.json", {"title": "timestamps"})
     write_json(
         mapped / SCHEMA_MAP_NAME,
-        {"https://stac-extensions.github.io/timestamps/v1.1.0/schema.json#": "schemas/ts.json"},
+        {"https://stac-extensions.github.io/classification/v1.1.0/schema.json#": "schemas/ts.json"},
     )
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(layout, mapped)))
     found = resolver.resolve(FILE_EXT_URI)
     assert (found.origin, found.contents) == ("mirror", {"title": "file"})
     assert found.location == str(
-        (layout / "stac-extensions.github.io/file/v2.1.0/schema.json").resolve()
+        (layout / "stac-extensions.github.io/raster/v1.1.0/schema.json").resolve()
     )
-    ts = resolver.resolve("https://stac-extensions.github.io/timestamps/v1.1.0/schema.json")
+    ts = resolver.resolve("https://stac-extensions.github.io/classification/v1.1.0/schema.json")
     assert (ts.origin, ts.contents) == ("mirror", {"title": "timestamps"})
 
 
 def test_first_mirror_wins_and_map_beats_layout(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    write_json(first / "stac-extensions.github.io/file/v2.1.0/schema.json", {"from": "layout"})
+    write_json(first / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"from": "layout"})
     write_json(first / "other.json", {"from": "map"})
     write_json(first / SCHEMA_MAP_NAME, {FILE_EXT_URI: "other.json"})
-    write_json(second / "stac-extensions.github.io/file/v2.1.0/schema.json", {"from": "second"})
+    write_json(second / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"from": "second"})
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(first, second)))
     assert resolver.resolve(FILE_EXT_URI).contents == {"from": "map"}
 
 
 def test_cache_source_and_disabled_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    write_json(cache / "stac-extensions.github.io/file/v2.1.0/schema.json", {"cached": True})
+    write_json(cache / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"cached": True})
     found = SchemaResolver(settings(tmp_path, cache_dir=cache)).resolve(FILE_EXT_URI)
     assert (found.origin, found.contents) == ("cache", {"cached": True})
     error = unavailable(SchemaResolver(settings(tmp_path, use_cache=False)), FILE_EXT_URI)
@@ -252,7 +255,7 @@ def test_cache_source_and_disabled_cache(tmp_path: Path) -> None:
 
 def test_broken_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
-    broken = mirror / "stac-extensions.github.io/file/v2.1.0/schema.json"
+    broken = mirror / "stac-extensions.github.io/raster/v1.1.0/schema.json"
     broken.parent.mkdir(parents=True)
     broken.write_text("[1, 2]", encoding="utf-8")
     (mirror / SCHEMA_MAP_NAME).write_text("not json", encoding="utf-8")
@@ -294,6 +297,7 @@ def test_unavailable_lists_every_reason(tmp_path: Path) -> None:
     assert error.uri == FILE_EXT_URI
     assert error.reasons == [
         "not packaged",
+        "not built in",
         "not in pystac's bundle",
         f"not in mirror {mirror}",
         f"not cached in {tmp_path / 'cache'}",
@@ -357,9 +361,9 @@ def test_mirror_refuses_every_path_escape(tmp_path: Path) -> None:
 
 def test_known_lists_each_identifier_once_with_its_source(tmp_path: Path) -> None:
     mirror, cache = tmp_path / "mirror", tmp_path / "cache"
-    write_json(mirror / "stac-extensions.github.io/file/v2.1.0/schema.json", {})
+    write_json(mirror / "stac-extensions.github.io/raster/v1.1.0/schema.json", {})
     write_json(mirror / "schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json", {})
-    write_json(cache / "stac-extensions.github.io/file/v2.1.0/schema.json", {})
+    write_json(cache / "stac-extensions.github.io/raster/v1.1.0/schema.json", {})
     write_json(cache / "example.com_8443/a/b.json", {})
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(mirror,), cache_dir=cache))
     known = resolver.known()
@@ -685,6 +689,7 @@ def test_list_schemas_marks_our_versions(tmp_path: Path) -> None:
         "version": cadip_new.version,
         "alias_of": None,
         "newest": True,
+        "upstream": None,
     }
     assert rows[CADIP_V14.aliases[0]]["alias_of"] == CADIP_V14.identifier
     assert rows[CADIP_V14.identifier]["newest"] is False

@@ -92,10 +92,16 @@ def test_serve_refuses_a_folder_without_catalog(tmp_path: Path) -> None:
     assert "catalog.json" in result.stderr
 
 
-def _serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+SERVE_MODULE = (sys.executable, "-m", "rs_stac_ext.server.cli")
+RS_STAC_SERVE = (str(Path(sys.executable).with_name("rs-stac")), "serve")
+
+
+def _serve(
+    *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = SERVE_MODULE
+) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "rs_stac_ext.server.cli", "--port", str(port), *args],
+        [*command, "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -128,6 +134,45 @@ def test_serve_local_mode_says_so(tmp_path: Path) -> None:
         stderr = _stop(process)
     assert response.content == catalog.data["alice-col", "owned", "a/b"]
     assert "LOCAL MODE" in stderr
+
+
+def test_rs_stac_serve_takes_the_catalog_as_an_argument(tmp_path: Path) -> None:
+    catalog = make_catalog(tmp_path)
+    # Options before and after the catalog, as the README writes it.
+    process, base = _serve(str(catalog.root), "--log-level", "error", command=RS_STAC_SERVE)
+    try:
+        response = httpx.get(base + download_path("alice-col", "owned", "big"))
+    finally:
+        _stop(process)
+    assert response.status_code == 200
+    assert response.content == catalog.data["alice-col", "owned", "big"]
+
+
+def test_serve_takes_the_catalog_file_as_an_argument(tmp_path: Path) -> None:
+    catalog = make_catalog(tmp_path)
+    process, base = _serve(str(catalog.root / "catalog.json"), "--log-level", "error")
+    try:
+        collections = httpx.get(base + "/collections").json()["collections"]
+    finally:
+        _stop(process)
+    assert "alice-col" in [collection["id"] for collection in collections]
+
+
+def test_serve_refuses_two_catalogs(tmp_path: Path) -> None:
+    catalog = str(make_catalog(tmp_path).root)
+    twice = run(catalog, "--catalog", catalog)
+    assert twice.returncode == 2
+    assert "give the catalog once" in twice.stderr
+    two = run(catalog, catalog)
+    assert two.returncode == 2
+    assert "expected one CATALOG, got 2" in two.stderr
+
+
+def test_serve_names_a_missing_catalog_argument(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "Invalid value for CATALOG" in result.stderr
+    assert "nowhere" in result.stderr
 
 
 def test_serve_with_config(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ STAC routes, odd asset keys, escaping hrefs, ranges, conditional requests, HEAD,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -111,6 +112,42 @@ def test_served_items_point_at_the_download_endpoint(
     rest = client.get(next_link["href"]).json()
     assert [f["id"] for f in rest["features"]] == [ODD_ITEM]
     assert not any(link["rel"] == "next" for link in rest["links"])
+
+
+def test_assets_that_would_not_be_found_are_not_advertised(
+    catalog: CatalogFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A server of its own: each unserved asset is logged once per server.
+    with (
+        caplog.at_level(logging.WARNING, logger="rs_stac_ext.server"),
+        live_server(create_app(catalog.root)) as url,
+    ):
+        first = httpx.get(f"{url}/collections/alice-col/items/owned").json()
+        again = httpx.get(f"{url}/collections/alice-col/items", params={"limit": 1}).json()
+    assert again["features"][0]["assets"] == first["assets"]
+    assert not {*ESCAPING, "missing"} & set(first["assets"])
+    assert {"big", "remote", *ODD_KEYS} == set(first["assets"])
+    said = [r.getMessage() for r in caplog.records if "is not served" in r.getMessage()]
+    assert len(said) == len(ESCAPING) + 1
+    assert any("'missing'" in line and "not-there.bin is no such file" in line for line in said)
+    for key in ESCAPING:
+        assert any(f"'{key}'" in line and "outside the catalog folder" in line for line in said)
+
+
+def test_a_refused_download_says_why_in_the_log(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="rs_stac_ext.server"):
+        outside = client.get(download_path("alice-col", "owned", "dotdot"))
+        missing = client.get(download_path("alice-col", "owned", "missing"))
+    assert (outside.status_code, missing.status_code) == (404, 404)
+    # The client learns nothing about what lies outside the folder; the operator does.
+    assert outside.json()["description"] == missing.json()["description"].replace(
+        "'missing'", "'dotdot'"
+    )
+    said = [r.getMessage() for r in caplog.records if "download refused (404)" in r.getMessage()]
+    assert any("'dotdot'" in line and "outside the catalog folder" in line for line in said)
+    assert any("'missing'" in line and "no such file" in line for line in said)
 
 
 @pytest.mark.parametrize("key", [*ESCAPING, "missing"])

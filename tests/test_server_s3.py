@@ -1,4 +1,4 @@
-"""S3 assets against moto's S3-compatible server on loopback.
+"""S3 assets against SeaweedFS, a real S3-compatible server, on loopback.
 
 Presigned redirects, HEAD, 302 compatibility, missing objects, and the store going away (503)
 while local files still work.
@@ -7,28 +7,37 @@ while local files still work.
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import boto3  # type: ignore[import-untyped]
 import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from rs_stac_ext.download import download_path
 from rs_stac_ext.server.app import create_app
 from rs_stac_ext.server.config import ServerConfig, parse_config
-from server_support import CatalogFixture, free_port, live_server, make_catalog
+from server_support import CatalogFixture, live_server, make_catalog
+from services_support import (
+    S3_ACCESS_KEY,
+    S3_SECRET_KEY,
+    S3Store,
+    create_bucket,
+    s3_client,
+    seaweedfs,
+)
+
+pytestmark = pytest.mark.s3
 
 BUCKET = "rs-cluster-catalog"
 KEY = "alice/S1A_2020/data file ü.nc"
 DATA = hashlib.sha256(b"seed").digest() * 4096
 AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 S3_ASSET = download_path("alice-col", "owned", "s3")
@@ -37,7 +46,7 @@ LOCAL_ASSET = download_path("alice-col", "owned", "big")
 
 @pytest.fixture(scope="module")
 def aws_env() -> Iterator[None]:
-    """Dummy credentials for boto3, only while these tests run."""
+    """The test store's credentials for boto3, only while these tests run."""
     with pytest.MonkeyPatch.context() as patch:
         for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE"):
             patch.delenv(name, raising=False)
@@ -47,20 +56,11 @@ def aws_env() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def moto_s3() -> Iterator[tuple[ThreadedMotoServer, str]]:
-    """Start moto's S3 server on loopback with the test object in it."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key=KEY, Body=DATA)
-    try:
-        yield server, endpoint
-    finally:
-        server.stop()
+def _fill(endpoint: str) -> None:
+    """Create the bucket and the test object."""
+    client: Any = s3_client(endpoint)
+    create_bucket(client, BUCKET)
+    client.put_object(Bucket=BUCKET, Key=KEY, Body=DATA)
 
 
 def _config(endpoint: str, **download: Any) -> ServerConfig:
@@ -78,13 +78,13 @@ def _catalog(tmp: Path) -> CatalogFixture:
 
 @pytest.fixture(scope="module")
 def stack(
-    aws_env: None, tmp_path_factory: pytest.TempPathFactory
+    aws_env: None, s3_store: S3Store, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str, CatalogFixture]]:
     catalog = _catalog(tmp_path_factory.mktemp("s3"))
-    with moto_s3() as (_, endpoint):
-        app = create_app(catalog.root, _config(endpoint))
-        with live_server(app) as base:
-            yield base, endpoint, catalog
+    _fill(s3_store.endpoint)
+    app = create_app(catalog.root, _config(s3_store.endpoint))
+    with live_server(app) as base:
+        yield base, s3_store.endpoint, catalog
 
 
 def test_redirect_to_presigned_url(stack: tuple[str, str, CatalogFixture]) -> None:
@@ -161,16 +161,18 @@ def test_store_going_away_gives_503_and_local_files_still_work(
     aws_env: None, tmp_path: Path
 ) -> None:
     catalog = _catalog(tmp_path)
-    with moto_s3() as (moto, endpoint):
+    with seaweedfs() as store:  # a store of its own, to stop
+        endpoint = store.endpoint
+        _fill(endpoint)
         app = create_app(catalog.root, _config(endpoint))
         with live_server(app) as base, httpx.Client(base_url=base, timeout=30) as client:
             assert client.get(S3_ASSET).status_code == 307
-            moto.stop()
+            os.killpg(store.process.pid, signal.SIGKILL)
+            store.process.wait(timeout=10)
             gone = client.get(S3_ASSET)
             head = client.head(S3_ASSET)
             local = client.get(LOCAL_ASSET)
             again = client.get(S3_ASSET)
-        moto.start()  # so that the context manager's stop() has a server to stop
     assert gone.status_code == 503
     assert gone.headers["content-type"] == "application/json"
     assert gone.headers["retry-after"] == "10"

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from conftest import UPSTREAM
 from rs_stac_ext.stations.cli import map_command
+from rs_stac_ext.stations.mapping import MAPPED_SERVICES
 from rs_stac_ext.validator.validation import ValidationOptions, validate
 
 RS_SERVER = UPSTREAM / "rs-server"
@@ -271,3 +272,13 @@ def test_live_search_errors_exit_2(simulator: str) -> None:
     result = run("auxip", "adgs", "--filter", "platform = = 'x'")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
+
+
+def test_help_and_the_unknown_service_error_list_the_same_services() -> None:
+    help_text = " ".join(run("--help").stdout.split())
+    error = run("ftp", "--from-file", "x.json").stderr
+    listed = ", ".join(MAPPED_SERVICES)
+    assert f"SERVICE ({listed})" in help_text
+    assert f"expected one of {listed}" in error
+    assert "edrs" not in help_text
+    assert "edrs" not in error

@@ -25,6 +25,7 @@ __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
 # Command name -> "module:attribute" of the click command.
 _COMMANDS: dict[str, str] = {
     "examples": "rs_stac_ext.cli._examples:examples_command",
+    "load": "rs_stac_ext.server.pgstac_load:load_command",
     "map": "rs_stac_ext.stations.cli:map_command",
     "migrate": "rs_stac_ext.cli._examples:migrate_command",
     "schemas": "rs_stac_ext.cli._schemas:schemas_group",

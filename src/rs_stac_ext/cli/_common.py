@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rs_stac_ext.schemas.resolver import ResolverSettings
 
 __all__ = [
+    "EXIT_INCOMPLETE",
     "EXIT_INVALID",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -26,6 +27,8 @@ __all__ = [
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+# Nothing invalid, but some documents could not be fully checked (rs-stac validate).
+EXIT_INCOMPLETE = 3
 
 format_option = click.option(
     "--format",

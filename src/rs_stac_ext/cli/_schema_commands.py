@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rs_stac_ext.schemas import find_version, is_known, newest
+from rs_stac_ext.schemas._community import find_community
 from rs_stac_ext.schemas.resolver import (
     STAC_VALIDATOR_ARGS_NAME,
     ResolvedSchema,
@@ -48,7 +49,11 @@ def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
             "version": None,
             "alias_of": None,
             "newest": False,
+            "upstream": None,
         }
+        community = find_community(uri) if origin == "community" else None
+        if community is not None:
+            row["upstream"] = f"{community.repository} {community.version}"
         if is_known(uri):
             entry = find_version(uri)
             row["extension"] = entry.extension.value

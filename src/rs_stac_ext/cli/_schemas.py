@@ -13,6 +13,7 @@ from rs_stac_ext.cli._common import format_option, resolver_options, resolver_se
 from rs_stac_ext.cli._schema_commands import export_schemas, fetch_schemas, list_schemas
 from rs_stac_ext.errors import UnknownIdentifierError
 from rs_stac_ext.schemas import read_bytes
+from rs_stac_ext.schemas._short_names import find_by_name
 from rs_stac_ext.schemas.resolver import SchemaResolver
 
 __all__ = ["schemas_group"]
@@ -37,7 +38,8 @@ def schemas_list(output_format: str, **options: Any) -> None:
     for row in rows:
         mark = " (newest)" if row["newest"] and not row["alias_of"] else ""
         alias = f"  [alias of {row['alias_of']}]" if row["alias_of"] else ""
-        click.echo(f"{row['origin']:<9} {row['uri']}{mark}{alias}")
+        upstream = f"  [{row['upstream']}, written by rs-stac-ext]" if row["upstream"] else ""
+        click.echo(f"{row['origin']:<9} {row['uri']}{mark}{alias}{upstream}")
 
 
 @schemas_group.command("fetch")
@@ -66,11 +68,16 @@ def schemas_export(folder: Path, **options: Any) -> None:
 
 
 @schemas_group.command("show")
-@click.argument("identifier")
-def schemas_show(identifier: str) -> None:
-    """Print a packaged schema or OpenAPI document, byte for byte as published."""
+@click.argument("name")
+@click.argument("version", required=False)
+def schemas_show(name: str, version: str | None) -> None:
+    """Print a packaged schema or OpenAPI document, byte for byte as published.
+
+    NAME is an extension (cadip: its newest version), an extension and a version (cadip v1.4.0,
+    cadip@v1.4.0, cadip 1.4.0) or a full identifier.
+    """
     try:
-        data = read_bytes(identifier)
+        data = read_bytes(find_by_name(name, version).identifier)
     except UnknownIdentifierError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(data.decode("utf-8"), nl=False)

@@ -9,6 +9,7 @@ import click
 
 from rs_stac_ext.cli._cluster import cluster_options, cluster_results
 from rs_stac_ext.cli._common import (
+    EXIT_INCOMPLETE,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
@@ -78,7 +79,14 @@ __all__ = ["validate_command"]
     show_default=True,
     help="Deepest nesting accepted.",
 )
-@click.option("--strict", is_flag=True, help="Exit 1 when a named schema could not be checked.")
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Exit 0 instead of 3 when nothing is invalid but some documents were not fully checked.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when a document was not fully checked (incomplete)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Text output: only documents with problems.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr [default: tty].")
 @cluster_options
@@ -96,6 +104,7 @@ def validate_command(
     no_split: bool,
     max_bytes: int,
     max_depth: int,
+    allow_incomplete: bool,
     strict: bool,
     quiet: bool,
     progress: bool | None,
@@ -109,7 +118,9 @@ def validate_command(
 
     Each document is checked against the STAC core schema, every schema in its
     stac_extensions and the rules a schema cannot express. Every problem is reported with
-    its JSON pointer. Exit 0: all valid; 1: a document is invalid; 2: usage or I/O error.
+    its JSON pointer. Each document is valid, invalid or incomplete (no error found, but a
+    schema it needs could not be had). Exit 0: all valid; 1: a document is invalid; 2: usage
+    or I/O error; 3: none invalid but some incomplete (0 with --allow-incomplete).
     """
     from rs_stac_ext.validator.readers import ReaderSettings
     from rs_stac_ext.validator.report import Progress, Renderer, Summary, unchecked_text
@@ -163,14 +174,17 @@ def validate_command(
         raise click.UsageError(str(exc)) from None
     finally:
         meter.close()
-    if output_format != "json":
-        _write(unchecked_text(summary).encode("utf-8"))
     sys.stdout.flush()
+    notice = unchecked_text(summary)
+    if notice:
+        click.echo(notice, err=True, nl=False)
     click.echo(summary.line(), err=True)
     if summary.io_errors:
         sys.exit(EXIT_USAGE)
     if summary.invalid or (strict and summary.incomplete):
         sys.exit(EXIT_INVALID)
+    if summary.incomplete and not allow_incomplete:
+        sys.exit(EXIT_INCOMPLETE)
     sys.exit(EXIT_OK)
 
 

@@ -1,4 +1,4 @@
-"""The pystac machinery shared by our three schema extensions: declarations and hooks.
+"""The pystac machinery shared by our three schema extensions: declarations, hooks, Items.
 
 pystac calls a registered hook's ``migrate`` on every document it reads. Ours recognise every
 published identifier and alias explicitly (pystac's default matches a URL prefix, which the
@@ -18,7 +18,7 @@ from pystac.serialization.identify import STACJSONDescription, STACVersionID
 
 from rs_stac_ext.schemas._catalog import VERSIONS, ExtensionName
 
-__all__ = ["DeclaredByAnySpelling", "Spellings", "UpgradingHooks"]
+__all__ = ["DeclaredByAnySpelling", "ItemFields", "Spellings", "UpgradingHooks"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,27 @@ class Spellings:
         if self.newest not in declared:
             declared.append(self.newest)
         return declared
+
+
+class ItemFields:
+    """The body of an extension class whose fields live in an Item's properties.
+
+    Listed first among the bases of ``Item<Name>Extension`` classes, it keeps the Item and
+    its properties, and names the class and the Item in ``repr``.
+    """
+
+    item: pystac.Item
+    """The Item being extended."""
+
+    properties: dict[str, Any]
+    """The Item's properties, where the extension's fields live."""
+
+    def __init__(self, item: pystac.Item) -> None:
+        self.item = item
+        self.properties = item.properties
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} Item id={self.item.id}>"
 
 
 class DeclaredByAnySpelling:

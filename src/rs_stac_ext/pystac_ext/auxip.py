@@ -17,13 +17,18 @@ standard library and :mod:`rs_stac_ext.schemas._catalog`;
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Generic, Literal, TypeVar, cast
 
 import pystac
 from pystac.extensions.base import ExtensionManagementMixin, PropertiesExtension
 from pystac.extensions.hooks import ExtensionHooks
 
-from rs_stac_ext.pystac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
+from rs_stac_ext.pystac_ext._hooks import (
+    DeclaredByAnySpelling,
+    ItemFields,
+    Spellings,
+    UpgradingHooks,
+)
 from rs_stac_ext.schemas import find_version
 from rs_stac_ext.schemas._catalog import ExtensionName
 
@@ -133,24 +138,11 @@ class AuxipExtension(
         raise pystac.ExtensionTypeError(_type_error_message(obj))
 
 
-class ItemAuxipExtension(AuxipExtension[pystac.Item]):
+class ItemAuxipExtension(ItemFields, AuxipExtension[pystac.Item]):
     """The AUXIP fields of an Item's properties.
 
     Use :meth:`AuxipExtension.ext` on an Item rather than instantiating this class.
     """
-
-    item: pystac.Item
-    """The Item being extended."""
-
-    properties: dict[str, Any]
-    """The Item's properties, where the AUXIP fields live."""
-
-    def __init__(self, item: pystac.Item) -> None:
-        self.item = item
-        self.properties = item.properties
-
-    def __repr__(self) -> str:
-        return f"<ItemAuxipExtension Item id={self.item.id}>"
 
 
 class AuxipExtensionHooks(UpgradingHooks):

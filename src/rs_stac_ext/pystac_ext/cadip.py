@@ -39,7 +39,12 @@ from pystac.extensions.hooks import ExtensionHooks
 from pystac.summaries import RangeSummary
 from pystac.utils import datetime_to_str, map_opt, str_to_datetime
 
-from rs_stac_ext.pystac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
+from rs_stac_ext.pystac_ext._hooks import (
+    DeclaredByAnySpelling,
+    ItemFields,
+    Spellings,
+    UpgradingHooks,
+)
 from rs_stac_ext.schemas._catalog import ExtensionName
 
 __all__ = [
@@ -307,24 +312,11 @@ class CadipExtension(
         return SummariesCadipExtension(obj)
 
 
-class ItemCadipExtension(CadipExtension[pystac.Item]):
+class ItemCadipExtension(ItemFields, CadipExtension[pystac.Item]):
     """The session fields of a CADIP session Item.
 
     Use :meth:`CadipExtension.ext` on an Item rather than instantiating this class.
     """
-
-    item: pystac.Item
-    """The Item being extended."""
-
-    properties: dict[str, Any]
-    """The Item's properties, where the session fields live."""
-
-    def __init__(self, item: pystac.Item) -> None:
-        self.item = item
-        self.properties = item.properties
-
-    def __repr__(self) -> str:
-        return f"<ItemCadipExtension Item id={self.item.id}>"
 
     def apply(
         self,

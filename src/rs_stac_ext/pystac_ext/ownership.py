@@ -28,7 +28,12 @@ from pystac.extensions.base import (
 )
 from pystac.extensions.hooks import ExtensionHooks
 
-from rs_stac_ext.pystac_ext._hooks import DeclaredByAnySpelling, Spellings, UpgradingHooks
+from rs_stac_ext.pystac_ext._hooks import (
+    DeclaredByAnySpelling,
+    ItemFields,
+    Spellings,
+    UpgradingHooks,
+)
 from rs_stac_ext.schemas._catalog import ExtensionName
 
 __all__ = [
@@ -157,24 +162,11 @@ class OwnershipExtension(
         return SummariesOwnershipExtension(obj)
 
 
-class ItemOwnershipExtension(OwnershipExtension[pystac.Item]):
+class ItemOwnershipExtension(ItemFields, OwnershipExtension[pystac.Item]):
     """The owner in an Item's properties.
 
     Use :meth:`OwnershipExtension.ext` on an Item rather than instantiating this class.
     """
-
-    item: pystac.Item
-    """The Item being extended."""
-
-    properties: dict[str, Any]
-    """The Item's properties, where ``owner`` lives."""
-
-    def __init__(self, item: pystac.Item) -> None:
-        self.item = item
-        self.properties = item.properties
-
-    def __repr__(self) -> str:
-        return f"<ItemOwnershipExtension Item id={self.item.id}>"
 
 
 class CollectionOwnershipExtension(OwnershipExtension[pystac.Collection]):

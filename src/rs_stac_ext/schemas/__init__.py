@@ -41,6 +41,7 @@ __all__ = [
     "ExtensionName",
     "ExtensionVersion",
     "FormatMode",
+    "asserted_formats",
     "declared_versions",
     "find_version",
     "format_checker",
@@ -246,43 +247,91 @@ def registry() -> referencing.Registry[Any]:
 # The formats each mode asserts, fixed here so that verdicts never depend on which optional
 # packages happen to be installed (python-jsonschema asserts `iri` only when rfc3987 is
 # importable, for instance). Everything else is an annotation, as draft-07 allows.
-DRAFT7_ASSERTED_FORMATS = frozenset({"date-time", "date", "email", "ipv4", "ipv6", "regex"})
-ALL_ASSERTED_FORMATS = DRAFT7_ASSERTED_FORMATS | {"uuid"}
+# The formats python-jsonschema's Draft7Validator.FORMAT_CHECKER asserts when installed with
+# our declared dependencies (jsonschema[format-nongpl]); a test compares this with the installed
+# checker, so the list cannot drift from the reference.
+DRAFT7_ASSERTED_FORMATS = frozenset(
+    {
+        "date",
+        "date-time",
+        "email",
+        "hostname",
+        "idn-email",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "iri",
+        "iri-reference",
+        "json-pointer",
+        "regex",
+        "relative-json-pointer",
+        "time",
+        "uri",
+        "uri-reference",
+        "uri-template",
+    }
+)
+# Formats python-jsonschema knows but draft-07 does not define; FormatMode.ALL asserts them too.
+EXTRA_ASSERTED_FORMATS = frozenset({"color", "duration", "uuid"})
+ALL_ASSERTED_FORMATS = DRAFT7_ASSERTED_FORMATS | EXTRA_ASSERTED_FORMATS
+
+
+def asserted_formats(mode: FormatMode | str) -> frozenset[str]:
+    """Return the format names a mode asserts (the same for both engines).
+
+    Args:
+        mode: The format mode.
+
+    Returns:
+        The asserted format names; every other ``format`` is an annotation.
+    """
+    mode = FormatMode(mode)
+    if mode is FormatMode.NONE:
+        return frozenset()
+    return ALL_ASSERTED_FORMATS if mode is FormatMode.ALL else DRAFT7_ASSERTED_FORMATS
 
 
 @cache
 def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
     """Return the format checker of a format mode (``None`` for :attr:`FormatMode.NONE`).
 
-    ``DRAFT7`` asserts ``date-time`` (RFC 3339, via rfc3339-validator), ``date``, ``email``,
-    ``ipv4``, ``ipv6`` and ``regex`` exactly as python-jsonschema's draft-07 checker does; ``ALL``
-    adds ``uuid`` (python-jsonschema's generic checker). Other formats are never asserted.
+    ``DRAFT7`` is python-jsonschema's ``Draft7Validator.FORMAT_CHECKER`` as installed with our
+    dependencies: every format of :data:`DRAFT7_ASSERTED_FORMATS` (``date-time`` as full
+    RFC 3339, ``uri``, ``iri``, ``json-pointer``, ...). ``ALL`` adds the formats draft-07 does
+    not define (:data:`EXTRA_ASSERTED_FORMATS`: ``uuid``, ``duration``, ``color``). Other
+    formats are never asserted.
 
     Args:
         mode: The format mode.
 
     Returns:
         A python-jsonschema format checker, or ``None``.
+
+    Raises:
+        RuntimeError: python-jsonschema is installed without the checkers of some format
+            (a dependency of ``jsonschema[format-nongpl]`` is missing).
     """
     mode = FormatMode(mode)
     if mode is FormatMode.NONE:
         return None
     import jsonschema
 
-    source = (
-        jsonschema.FormatChecker()
-        if mode is FormatMode.ALL
-        else jsonschema.Draft7Validator.FORMAT_CHECKER
+    draft7 = jsonschema.Draft7Validator.FORMAT_CHECKER
+    generic = jsonschema.FormatChecker()
+    wanted = asserted_formats(mode)
+    missing = (DRAFT7_ASSERTED_FORMATS - set(draft7.checkers)) | (
+        (wanted - DRAFT7_ASSERTED_FORMATS) - set(generic.checkers)
     )
-    wanted = ALL_ASSERTED_FORMATS if mode is FormatMode.ALL else DRAFT7_ASSERTED_FORMATS
-    missing = wanted - set(source.checkers)
     if missing:
         raise RuntimeError(
             f"python-jsonschema cannot check the formats {sorted(missing)}; install "
-            "rs-stac-ext with its dependencies (rfc3339-validator)"
+            "rs-stac-ext with its dependencies (jsonschema[format-nongpl])"
         )
     checker = jsonschema.FormatChecker(formats=())
-    checker.checkers = {name: source.checkers[name] for name in wanted}
+    checker.checkers = {
+        name: draft7.checkers[name] if name in DRAFT7_ASSERTED_FORMATS else generic.checkers[name]
+        for name in wanted
+    }
     return checker
 
 

@@ -5,20 +5,26 @@ A :class:`SchemaResolver` answers an identifier (an absolute ``http``/``https`` 
 
 1. **packaged** — our own extensions' schemas (auxip, cadip, ownership), every published version,
    under its canonical identifier and its aliases (an alias yields the canonical schema).
-2. **pystac** — the schemas pystac ships as package data, read from pystac itself. This covers the
+2. **community** — the third-party schemas the package carries, written by us from the published
+   texts (:mod:`rs_stac_ext.schemas._community`): STAC core **1.0.0** (item, catalog,
+   collection and their parts), file, timestamps, processing, product, sat, sar, eo, view and
+   projection (chosen versions) and PROJJSON v0.5. external-ids and CS-SI's eopf are not among
+   them (no published text exists to build them from): the reason given for those says how
+   to supply one.
+3. **pystac** — the schemas pystac ships as package data, read from pystac itself. This covers the
    STAC **1.1.0** core only: ``item.json``, ``catalog.json`` and ``collection.json`` with the files
    they reference relatively (``basics``, ``common``, ``datetime``, ``instrument``, ``licensing``,
-   ``provider``, ``bands``, ``data-values``), plus GeoJSON ``Feature`` and ``Geometry``. It does
-   **not** cover STAC 1.0.0 nor any third-party extension (file, timestamps, external-ids, sat,
-   eo, projection, ...): those need a mirror, the cache or an allowed host. If pystac's layout
-   changes and its bundle cannot be read, this source is simply empty.
-3. **mirror** — folders the user names (``--schema-dir``, several allowed). A folder may mirror
+   ``provider``, ``bands``, ``data-values``), plus GeoJSON ``Feature`` and ``Geometry`` (which
+   STAC 1.0.0 refers to as well). Other versions and extensions need a mirror, the cache or an
+   allowed host. If pystac's layout changes and its bundle cannot be read, this source is
+   simply empty.
+4. **mirror** — folders the user names (``--schema-dir``, several allowed). A folder may mirror
    URLs as ``<dir>/<host>/<path>`` (``mirror/stac-extensions.github.io/file/v2.1.0/schema.json``)
    and/or hold a ``schema-map.json`` mapping URIs to paths relative to the folder (the format
    :meth:`SchemaResolver.export` writes). A map entry wins over the folder layout.
-4. **cache** — a folder with the same ``<host>/<path>`` layout, filled by network fetches
+5. **cache** — a folder with the same ``<host>/<path>`` layout, filled by network fetches
    (default ``$RS_STAC_CACHE`` or ``~/.cache/rs-stac-ext/schemas``); files are written atomically.
-5. **network** — only for hosts the user allowed (``--allow-host``): an exact host match over
+6. **network** — only for hosts the user allowed (``--allow-host``): an exact host match over
    ``https``; plain ``http`` only when the allow-list entry says ``http://host[:port]``. Downloads
    are size- and time-limited, never follow a redirect to another host, must be a JSON object,
    and are then written to the cache.
@@ -59,6 +65,13 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 from rs_stac_ext.errors import RsStacExtError
 from rs_stac_ext.schemas import find_version, get_schema, is_known, versions
 from rs_stac_ext.schemas._catalog import DocumentKind
+from rs_stac_ext.schemas._community import (
+    COMMUNITY,
+    community_file,
+    find_community,
+    missing_text_reason,
+    read_community,
+)
 from rs_stac_ext.schemas._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext.schemas._resources import extensions_root
 
@@ -77,7 +90,7 @@ __all__ = [
     "schema_references",
 ]
 
-Origin = Literal["packaged", "pystac", "mirror", "cache", "network"]
+Origin = Literal["packaged", "community", "pystac", "mirror", "cache", "network"]
 """Which source answered an identifier."""
 
 SCHEMA_MAP_NAME = "schema-map.json"
@@ -355,7 +368,7 @@ _Outcome = ResolvedSchema | tuple[str, ...]
 
 
 class SchemaResolver:
-    """Resolve schema identifiers from packaged, pystac, mirror, cache and network sources.
+    """Resolve schema identifiers from packaged, community, pystac, mirror, cache and network.
 
     Results (successes and failures) are memoised per instance; every method is thread-safe.
     Mirror ``schema-map.json`` files are read when the resolver is created.
@@ -514,12 +527,14 @@ class SchemaResolver:
     # -- sources --
 
     def _builtin(self) -> Iterator[tuple[str, Origin, str]]:
-        """The packaged and pystac identifiers, with their locations."""
+        """The packaged, community and pystac identifiers, with their locations."""
         root = extensions_root()
         for entry in versions(kind=DocumentKind.JSON_SCHEMA):
-            location = str(root / entry.resource_path)
+            path = str(root / entry.resource_path)
             for uri in (entry.identifier, *entry.aliases):
-                yield uri, "packaged", location
+                yield uri, "packaged", path
+        for community in COMMUNITY:
+            yield community.identifier, "community", str(community_file(community))
         bundle, _ = self._pystac_bundle()
         for uri in sorted(bundle):
             yield uri, "pystac", bundle[uri][1]
@@ -531,7 +546,15 @@ class SchemaResolver:
                 "are refused",
             )
         reasons: list[str] = []
-        for source in (self._packaged, self._pystac, self._mirrors, self._cached, self._network):
+        sources = (
+            self._packaged,
+            self._community,
+            self._pystac,
+            self._mirrors,
+            self._cached,
+            self._network,
+        )
+        for source in sources:
             found = source(uri, reasons)
             if found is not None:
                 return found
@@ -547,6 +570,14 @@ class SchemaResolver:
             return None
         location = str(extensions_root() / entry.resource_path)
         return ResolvedSchema(uri, get_schema(entry.identifier), "packaged", location)
+
+    @staticmethod
+    def _community(uri: str, reasons: list[str]) -> ResolvedSchema | None:
+        entry = find_community(uri)
+        if entry is None:
+            reasons.append(missing_text_reason(uri) or "not built in")
+            return None
+        return ResolvedSchema(uri, read_community(entry), "community", str(community_file(entry)))
 
     def _pystac_bundle(self) -> tuple[dict[str, tuple[dict[str, Any], str]], str | None]:
         with self._lock:

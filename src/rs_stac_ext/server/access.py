@@ -4,8 +4,11 @@ Credentials (only with a configuration that has ``users`` or ``bearer``):
 
 - ``x-api-key: <key>``: the key is checked against the scrypt hashes of every user; a match
   is cached (by the key's SHA-256) so later requests cost one hash lookup.
-- ``Authorization: Bearer <token>``: an HS256 JWT (see :mod:`rs_stac_ext.server.tokens`);
-  the user is ``sub``, the roles are the token's plus those the configuration gives that user.
+- ``Authorization: Bearer <token>``: an HS256 JWT (see :mod:`rs_stac_ext.server.tokens`),
+  whose user is ``sub``, or an RS256/ES256 access token of the configured OpenID Connect
+  provider (see :mod:`rs_stac_ext.server.oidc`), whose user is its username claim; the roles
+  are the token's plus those the configuration gives that user. The token's ``alg`` header
+  picks the check: ``HS256`` goes to the shared secret, anything else to the provider.
 
 The decision (:func:`can_download`) follows the ownership extension and the Reference System's
 catalog roles:
@@ -31,13 +34,15 @@ from typing import Any
 
 from rs_stac_ext.server.config import ServerConfig
 from rs_stac_ext.server.keys import KeyHash
-from rs_stac_ext.server.tokens import TokenError, verify_token
+from rs_stac_ext.server.oidc import OidcVerifier, ProviderUnavailableError
+from rs_stac_ext.server.tokens import TokenError, unverified_header, verify_token
 
 __all__ = [
     "AuthenticationError",
     "Authenticator",
     "CatalogRole",
     "Decision",
+    "ProviderUnavailableError",
     "User",
     "can_download",
     "collection_owner",
@@ -58,7 +63,7 @@ class User:
         name: The user name, compared with ``owner`` fields.
         roles: The roles granted.
         local: True in local mode, where everyone may do everything.
-        via: How the caller was identified: ``api-key``, ``bearer`` or ``local``.
+        via: How the caller was identified: ``api-key``, ``bearer``, ``oidc`` or ``local``.
     """
 
     name: str
@@ -198,6 +203,24 @@ class Authenticator:
         ]
         bearer = self.config.bearer
         self._secret = bearer.secret(environ) if bearer is not None else None
+        oidc = self.config.oidc
+        self.oidc = (
+            None
+            if oidc is None
+            else OidcVerifier(
+                oidc.issuer,
+                audience=oidc.audience,
+                client_id=oidc.client_id,
+                username_claim=oidc.username_claim,
+                roles_claims=oidc.role_paths(),
+                algorithms=oidc.algorithms,
+                leeway_seconds=oidc.leeway_seconds,
+                jwks_url=oidc.jwks_url,
+                jwks_cache_seconds=oidc.jwks_cache_seconds,
+                jwks_min_refetch_seconds=oidc.jwks_min_refetch_seconds,
+                timeout_seconds=oidc.timeout_seconds,
+            )
+        )
         self._cache: OrderedDict[bytes, str | None] = OrderedDict()
         self._pending: dict[bytes, threading.Event] = {}
         self._lock = threading.Lock()
@@ -212,7 +235,7 @@ class Authenticator:
     def challenges(self) -> list[str]:
         """The ``WWW-Authenticate`` challenges sent with a 401."""
         found = []
-        if self.config.bearer is not None:
+        if self.config.bearer is not None or self.config.oidc is not None:
             found.append('Bearer realm="rs-stac"')
         if self.config.users:
             found.append('ApiKey header="x-api-key"')
@@ -238,6 +261,8 @@ class Authenticator:
 
         Raises:
             AuthenticationError: Credentials were given and are not valid.
+            ProviderUnavailableError: An OIDC token could not be checked because the identity
+                provider is unreachable (answer 503).
         """
         if self.local_mode:
             return self._local_user
@@ -287,12 +312,23 @@ class Authenticator:
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationError("the Authorization header must be 'Bearer <token>'")
+        token = token.strip()
+        try:
+            alg = unverified_header(token).get("alg")
+        except TokenError as exc:
+            raise AuthenticationError(f"the bearer token is not valid: {exc}") from None
+        if alg != "HS256" and self.oidc is not None:
+            return self._from_oidc(self.oidc, token)
         bearer = self.config.bearer
         if bearer is None or self._secret is None:
-            raise AuthenticationError("bearer tokens are not accepted by this server")
+            raise AuthenticationError(
+                "HS256 bearer tokens are not accepted by this server"
+                if self.oidc is not None
+                else "bearer tokens are not accepted by this server"
+            )
         try:
             claims = verify_token(
-                token.strip(),
+                token,
                 self._secret,
                 issuer=bearer.issuer,
                 audience=bearer.audience,
@@ -304,6 +340,20 @@ class Authenticator:
         configured = self.config.users.get(claims.subject)
         roles = claims.roles | frozenset(configured.roles if configured else ())
         return User(claims.subject, roles, via="bearer")
+
+    def _from_oidc(self, verifier: OidcVerifier, token: str) -> User:
+        try:
+            claims = verifier.verify(token)
+        except TokenError as exc:
+            raise AuthenticationError(f"the bearer token is not valid: {exc}") from None
+        configured = self.config.users.get(claims.username)
+        roles = claims.roles | frozenset(configured.roles if configured else ())
+        return User(claims.username, roles, via="oidc")
+
+    def close(self) -> None:
+        """Release the HTTP client of the OIDC verifier."""
+        if self.oidc is not None:
+            self.oidc.close()
 
 
 def _os_user() -> str:

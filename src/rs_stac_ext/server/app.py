@@ -93,7 +93,7 @@ def create_app(
 
     Returns:
         The Starlette application. ``app.state`` holds ``catalog``, ``config`` and
-        ``openapi``.
+        ``openapi`` and ``download_authenticator``.
 
     Raises:
         CatalogError: There is no readable ``catalog.json``.
@@ -139,7 +139,7 @@ def create_app(
                 "accepted" if settings.bearer else "not accepted",
             )
         yield
-        backends.close()
+        download.close()
 
     app = Starlette(
         routes=routes,
@@ -149,4 +149,5 @@ def create_app(
     app.state.catalog = catalog
     app.state.config = settings
     app.state.openapi = openapi
+    app.state.download_authenticator = authenticator
     return app

@@ -32,6 +32,7 @@ __all__ = [
     "HrefKind",
     "StaticCatalog",
     "confine",
+    "find_local_file",
     "href_kind",
     "local_candidates",
 ]
@@ -145,6 +146,31 @@ def local_candidates(href: str, base: Path) -> list[Path]:
     if decoded != literal:
         found.append(base / decoded)
     return found
+
+
+def find_local_file(root: Path, href: str, base: Path) -> tuple[Path | None, str]:
+    """Find the regular file a local href names inside the catalog folder.
+
+    Args:
+        root: The real path of the catalog folder.
+        href: A relative path, an absolute path or a ``file:`` URL.
+        base: The folder relative hrefs start from.
+
+    Returns:
+        The file's real path and ``""``, or ``None`` and why there is none (``outside the
+        catalog folder``, ``no such file``, ``not a regular file``, ``not a local file``).
+    """
+    candidates = local_candidates(href, base)
+    reason = "no such file" if candidates else "not a local file"
+    for candidate in candidates:
+        real = confine(root, candidate)
+        if real is None:
+            reason = "outside the catalog folder"
+        elif real.is_file():
+            return real, ""
+        elif real.exists():
+            reason = "not a regular file"
+    return None, reason
 
 
 @dataclass

@@ -1,8 +1,9 @@
-"""``rs-stac serve``: run the download server over a static catalog folder.
+"""``rs-stac serve``: run the download server over a static catalog folder or a pgstac database.
 
 ::
 
-    rs-stac serve --catalog DIR [--host H] [--port P] [--config FILE]
+    rs-stac serve CATALOG [--host H] [--port P] [--config FILE]   # or --catalog CATALOG
+    rs-stac serve --pgstac DSN [--assets-root DIR] [--workers N] [--config FILE]
     rs-stac serve hash-key [--generate]          # hash an API key for the configuration
     rs-stac serve issue-token --user U [--role R]...   # sign a bearer token
 
@@ -12,10 +13,13 @@ Exit codes: 2 for usage errors and for a catalog or configuration that cannot be
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
+
+from rs_stac_ext.server._catalog_argument import CatalogArgumentGroup
 
 __all__ = ["serve_command"]
 
@@ -24,13 +28,33 @@ EXIT_USAGE = 2
 
 @click.group(
     "serve",
+    cls=CatalogArgumentGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
     "--catalog",
     type=click.Path(exists=True, path_type=Path),
-    help="Folder holding catalog.json (or the catalog.json file).",
+    help="Folder holding catalog.json (or the catalog.json file); the same as CATALOG.",
+)
+@click.option(
+    "--pgstac",
+    "dsn",
+    default=None,
+    help="Serve the pgstac database at this DSN (postgresql://...) with stac-fastapi-pgstac.",
+)
+@click.option(
+    "--assets-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --pgstac: folder local asset files are served from (none when absent).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="With --pgstac: worker processes (each a replica with its own connection pool).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -53,25 +77,35 @@ EXIT_USAGE = 2
 def serve_command(
     ctx: click.Context,
     catalog: Path | None,
+    dsn: str | None,
+    assets_root: Path | None,
+    workers: int,
     host: str,
     port: int,
     config_path: Path | None,
     root_path: str,
     log_level: str,
 ) -> None:
-    """Serve a static catalog as a STAC API with the download endpoint."""
+    """Serve a static CATALOG folder, or a pgstac database, as a STAC API with downloads."""
     if ctx.invoked_subcommand is not None:
         return
+    if catalog is not None and dsn is not None:
+        raise click.UsageError("--catalog and --pgstac cannot be used together")
+    if dsn is not None:
+        _serve_pgstac(dsn, assets_root, workers, host, port, config_path, root_path, log_level)
+        return
     if catalog is None:
-        raise click.UsageError("--catalog is required to serve")
+        raise click.UsageError(
+            "name the CATALOG to serve (a folder holding catalog.json), or give --pgstac DSN"
+        )
     try:
         import uvicorn
 
         from rs_stac_ext.server.app import create_app
     except ImportError as exc:
         click.echo(
-            f"error: serving needs Starlette, uvicorn and boto3 ({exc}); "
-            "install them with: pip install 'rs-stac-ext[server]'",
+            f"error: serving needs Starlette and uvicorn ({exc}), dependencies of "
+            "rs-stac-ext: reinstall it with: pip install --force-reinstall rs-stac-ext",
             err=True,
         )
         sys.exit(EXIT_USAGE)
@@ -89,6 +123,64 @@ def serve_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     uvicorn.run(app, host=host, port=port, root_path=root_path, log_level=log_level)
+
+
+def _serve_pgstac(
+    dsn: str,
+    assets_root: Path | None,
+    workers: int,
+    host: str,
+    port: int,
+    config_path: Path | None,
+    root_path: str,
+    log_level: str,
+) -> None:
+    try:
+        import uvicorn
+
+        from rs_stac_ext.server import pgstac_db
+    except ImportError as exc:
+        click.echo(
+            f"error: --pgstac needs stac-fastapi-pgstac and pypgstac ({exc}); "
+            "install them with: pip install 'rs-stac-ext[pgstac]'",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    from rs_stac_ext.errors import RsStacExtError
+    from rs_stac_ext.server.config import load_config
+
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    server_log = logging.getLogger("rs_stac_ext.server")
+    server_log.setLevel(min(server_log.getEffectiveLevel(), logging.WARNING))
+    try:
+        config = load_config(config_path) if config_path is not None else None
+        version = pgstac_db.check_database(dsn)
+        from rs_stac_ext.server import pgstac_app
+
+        # Built once here so that a bad configuration stops the command before it listens.
+        app = pgstac_app.create_pgstac_app(dsn, config, assets_root=assets_root)
+    except RsStacExtError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    logging.getLogger("rs_stac_ext.server").info("pgstac %s at the given DSN", version)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, root_path=root_path, log_level=log_level)
+        return
+    # Worker processes build their own application from the environment.
+    os.environ[pgstac_app.DSN_ENV] = dsn
+    if config_path is not None:
+        os.environ[pgstac_app.CONFIG_ENV] = str(config_path.resolve())
+    if assets_root is not None:
+        os.environ[pgstac_app.ASSETS_ROOT_ENV] = str(assets_root.resolve())
+    uvicorn.run(
+        "rs_stac_ext.server.pgstac_app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        root_path=root_path,
+        log_level=log_level,
+        workers=workers,
+    )
 
 
 @serve_command.command("hash-key")

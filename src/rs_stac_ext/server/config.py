@@ -12,6 +12,11 @@ Every section is optional::
       audience: rs-stac                     # optional: required `aud`
       roles_claim: roles
       leeway_seconds: 30
+    oidc:                       # access tokens of an OpenID Connect provider (Keycloak)
+      issuer: https://sso.example.org/realms/rs
+      client_id: rs-stac                    # azp; audience: rs-stac to check aud instead
+      username_claim: preferred_username
+      roles_claims: [realm_access.roles, resource_access.rs-stac.roles]
     download:
       redirect_status: 307                  # or 302, for clients of the previous server
       presign_expiry_seconds: 1800
@@ -26,7 +31,7 @@ Every section is optional::
       registry: stations.yaml               # the station registry (default: built-in)
 
 The server runs in **local mode** (everyone may read and download) when there is no
-configuration, or when it has neither ``users`` nor ``bearer``.
+configuration, or when it has none of ``users``, ``bearer`` and ``oidc``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -45,6 +51,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from rs_stac_ext.errors import RsStacExtError
@@ -55,6 +62,7 @@ __all__ = [
     "BearerConfig",
     "ConfigError",
     "DownloadConfig",
+    "OidcConfig",
     "S3Config",
     "ServerConfig",
     "StationsConfig",
@@ -140,6 +148,63 @@ class BearerConfig(_Section):
         return secret
 
 
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+class OidcConfig(_Section):
+    """Access tokens of an OpenID Connect provider (RS256 or ES256), e.g. Keycloak.
+
+    Attributes:
+        issuer: The issuer URL, exactly as in the tokens' ``iss`` (discovery starts there).
+        audience: Accept tokens whose ``aud`` holds this value.
+        client_id: Accept tokens whose ``azp`` is this client; its client roles
+            (``resource_access.<client_id>.roles``) are read by default.
+        username_claim: Dotted path of the claim naming the user.
+        roles_claims: Dotted paths of claims listing roles (default: ``realm_access.roles``,
+            and ``resource_access.<client_id>.roles`` when ``client_id`` is set).
+        algorithms: Accepted algorithms: RS256 and/or ES256 (never ``none`` or HMAC).
+        leeway_seconds: Clock skew tolerated on time claims.
+        jwks_url: The JWKS URL, when it is not on the issuer's origin (else discovered).
+        jwks_cache_seconds: How long fetched keys are used before fetching them again.
+        jwks_min_refetch_seconds: Shortest time between two fetches caused by an unknown key.
+        timeout_seconds: Time allowed for each request to the provider.
+    """
+
+    issuer: Annotated[str, AfterValidator(_http_url)]
+    audience: str | None = None
+    client_id: str | None = None
+    username_claim: str = "preferred_username"
+    roles_claims: list[str] | None = None
+    algorithms: list[Literal["RS256", "ES256"]] = Field(
+        default_factory=lambda: ["RS256", "ES256"],  # type: ignore[arg-type]
+        min_length=1,
+    )
+    leeway_seconds: Annotated[float, Field(ge=0, le=600)] = 30
+    jwks_url: Annotated[str, AfterValidator(_http_url)] | None = None
+    jwks_cache_seconds: Annotated[float, Field(ge=0, le=86400)] = 300
+    jwks_min_refetch_seconds: Annotated[float, Field(ge=0, le=3600)] = 30
+    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5
+
+    @model_validator(mode="after")
+    def _someone_to_check(self) -> OidcConfig:
+        if self.audience is None and self.client_id is None:
+            raise ValueError("set audience or client_id: tokens must be meant for this server")
+        return self
+
+    def role_paths(self) -> list[str]:
+        """The dotted claim paths roles are read from."""
+        if self.roles_claims is not None:
+            return list(self.roles_claims)
+        paths = ["realm_access.roles"]
+        if self.client_id is not None:
+            paths.append(f"resource_access.{self.client_id}.roles")
+        return paths
+
+
 class DownloadConfig(_Section):
     """How downloads are answered.
 
@@ -188,7 +253,8 @@ class ServerConfig(_Section):
 
     Attributes:
         users: API-key users by name.
-        bearer: Bearer-token settings, or ``None`` when tokens are not accepted.
+        bearer: HS256 bearer-token settings, or ``None`` when such tokens are not accepted.
+        oidc: OpenID Connect settings, or ``None`` when provider tokens are not accepted.
         download: Redirect settings.
         s3: S3 client settings.
         stations: Ground-station proxy settings; ``None`` to serve no station file.
@@ -196,6 +262,7 @@ class ServerConfig(_Section):
 
     users: dict[str, UserConfig] = Field(default_factory=dict)
     bearer: BearerConfig | None = None
+    oidc: OidcConfig | None = None
     download: DownloadConfig = Field(default_factory=DownloadConfig)
     s3: S3Config = Field(default_factory=S3Config)
     stations: StationsConfig | None = None
@@ -211,7 +278,7 @@ class ServerConfig(_Section):
     @property
     def local_mode(self) -> bool:
         """True when no credentials are configured: everyone may read and download."""
-        return not self.users and self.bearer is None
+        return not self.users and self.bearer is None and self.oidc is None
 
 
 def _where(location: tuple[int | str, ...]) -> str:

@@ -4,6 +4,7 @@ Steps, each with its own answer:
 
 1. a path segment that is not valid percent-encoded UTF-8: 400;
 2. outside local mode, no credentials: 401 (with ``WWW-Authenticate``); invalid ones: 401;
+   an OIDC token while the identity provider cannot be reached (no key cached): 503;
 3. unknown Collection or Item: 404;
 4. :func:`~rs_stac_ext.server.access.can_download` says no: 403;
 5. no such asset, or an href no backend serves: 404;
@@ -24,7 +25,13 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rs_stac_ext.server.access import AuthenticationError, Authenticator, User, can_download
+from rs_stac_ext.server.access import (
+    AuthenticationError,
+    Authenticator,
+    ProviderUnavailableError,
+    User,
+    can_download,
+)
 from rs_stac_ext.server.backends import AssetTarget, Backends
 from rs_stac_ext.server.errors import ApiError, from_error
 from rs_stac_ext.server.routing import BAD_SEGMENT_KEY
@@ -32,6 +39,7 @@ from rs_stac_ext.server.routing import BAD_SEGMENT_KEY
 __all__ = ["AssetSource", "DownloadEndpoint", "ItemRecord"]
 
 _LOG = logging.getLogger(__name__)
+_RETRY_AFTER_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,11 @@ class DownloadEndpoint:
         self.authenticator = authenticator
         self.backends = backends
 
+    def close(self) -> None:
+        """Release what the backends and the authenticator hold open."""
+        self.backends.close()
+        self.authenticator.close()
+
     async def __call__(self, request: Request) -> Response:
         """Answer one download request (GET or HEAD)."""
         head = request.method == "HEAD"
@@ -87,6 +100,10 @@ class DownloadEndpoint:
             if error.status in (401, 403):
                 _LOG.info("download refused (%s): %s", error.status, error.description)
             return from_error(error, head=head)
+        except Exception:
+            # Whatever failed (a database, a bug), the client gets the JSON error body.
+            _LOG.exception("download failed on %s", request.url.path)
+            return from_error(ApiError(500, "the server failed"), head=head)
 
     async def _user(self, request: Request) -> User:
         auth = self.authenticator
@@ -96,6 +113,14 @@ class DownloadEndpoint:
             user = await anyio.to_thread.run_sync(auth.authenticate, request.headers)
         except AuthenticationError as exc:
             raise self._unauthorized(str(exc)) from None
+        except ProviderUnavailableError as exc:
+            _LOG.warning("cannot check a token: %s", exc)
+            raise ApiError(
+                503,
+                "the identity provider is unreachable, so the token cannot be checked; "
+                "try again later",
+                headers={"retry-after": str(_RETRY_AFTER_SECONDS)},
+            ) from None
         if user is None:
             raise self._unauthorized("credentials are required to download")
         return user

@@ -204,6 +204,8 @@ class DownloadExtension(ApiExtension):
     local_root: Path | None = attr.ib(default=None, kw_only=True)
     s3_client: Any = attr.ib(default=None, kw_only=True)
     conformance_classes: list[str] = attr.ib(factory=_default_conformance)
+    registered: DownloadEndpoint | None = attr.ib(default=None, init=False)
+    """The endpoint :meth:`register` added to the application (``None`` before)."""
 
     def endpoint(self) -> DownloadEndpoint:
         """Build the endpoint from the extension's settings.
@@ -232,9 +234,10 @@ class DownloadExtension(ApiExtension):
         """
         prefix = str(getattr(app.state, "router_prefix", "") or "")
         endpoint = self.endpoint()
+        self.registered = endpoint
         app.router.routes.append(RawPathRoute(prefix + DOWNLOAD_PATH, endpoint, name="getDownload"))
-        app.router.on_shutdown.append(endpoint.backends.close)
-        if Authenticator(self.config).local_mode:
+        app.router.on_shutdown.append(endpoint.close)
+        if endpoint.authenticator.local_mode:
             _LOG.warning("download extension in LOCAL MODE: everyone may download every asset")
         original = app.openapi
 

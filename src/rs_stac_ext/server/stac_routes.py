@@ -6,12 +6,14 @@ item, plus the OpenAPI document at ``/api``.
 Served documents get API links (``self``, ``root``, ``parent``, ``collection``, ``items``,
 ``next``) instead of the catalog's file links, and every asset this server can deliver gets
 its download URL as ``href``, as the download extension recommends; the original local path
-is never shown.
+is never shown. A local asset whose file is missing or lies outside the catalog folder is left
+out of the served Item (a download URL would only answer 404), and a warning names it once.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,7 +24,13 @@ from starlette.responses import JSONResponse, Response
 
 from rs_stac_ext.download import DownloadConformance, download_path
 from rs_stac_ext.server.backends import Backends
-from rs_stac_ext.server.catalog import CatalogItem, HrefKind, StaticCatalog, href_kind
+from rs_stac_ext.server.catalog import (
+    CatalogItem,
+    HrefKind,
+    StaticCatalog,
+    find_local_file,
+    href_kind,
+)
 from rs_stac_ext.server.errors import ApiError, from_error
 from rs_stac_ext.server.openapi import MAX_LIMIT, OPENAPI_MEDIA_TYPE
 from rs_stac_ext.server.routing import BAD_SEGMENT_KEY, Endpoint
@@ -45,6 +53,7 @@ _JSON = "application/json"
 _GEOJSON = "application/geo+json"
 _STRUCTURAL = frozenset({"self", "root", "parent", "child", "item", "items", "collection", "next"})
 _TOKEN = re.compile(r"^[0-9]{1,9}$")
+_LOG = logging.getLogger(__name__)
 
 
 def _quote(segment: str) -> str:
@@ -81,6 +90,7 @@ class StacHandlers:
         self.catalog = catalog
         self.openapi = openapi
         self.backends = backends
+        self._reported: set[tuple[str, str, str]] = set()
 
     @staticmethod
     def _base(request: Request) -> str:
@@ -185,10 +195,15 @@ class StacHandlers:
         cid, iid = item.collection_id, item.id
         document["collection"] = cid
         assets = document.get("assets")
-        for key, asset in (assets if isinstance(assets, dict) else {}).items():
+        assets = assets if isinstance(assets, dict) else {}
+        for key, asset in list(assets.items()):
             href = asset.get("href") if isinstance(asset, dict) else None
-            if isinstance(href, str) and self.backends.for_href(href) is not None:
-                asset["href"] = base + download_path(cid, iid, key)
+            if not isinstance(href, str) or self.backends.for_href(href) is None:
+                continue
+            if href_kind(href) == HrefKind.LOCAL and not self._local_file_found(item, key, href):
+                del assets[key]
+                continue
+            asset["href"] = base + download_path(cid, iid, key)
         collection_url = f"{base}/collections/{_quote(cid)}"
         document["links"] = [
             _link("self", f"{collection_url}/items/{_quote(iid)}", _GEOJSON),
@@ -198,6 +213,20 @@ class StacHandlers:
             *_external_links(item.document),
         ]
         return document
+
+    def _local_file_found(self, item: CatalogItem, key: str, href: str) -> bool:
+        found, reason = find_local_file(self.catalog.root, href, item.path.parent)
+        if found is None and (item.collection_id, item.id, key) not in self._reported:
+            self._reported.add((item.collection_id, item.id, key))
+            _LOG.warning(
+                "asset %r of item %r in collection %r is not served: %s is %s",
+                key,
+                item.id,
+                item.collection_id,
+                href,
+                reason,
+            )
+        return found is not None
 
     async def items(self, request: Request) -> Response:
         """``GET /collections/{collectionId}/items``: a page of Items."""

@@ -1,26 +1,31 @@
-"""Bearer tokens: HS256 JSON Web Tokens signed with a shared secret.
+"""Bearer tokens signed with a shared secret (HS256), checked and made with PyJWT.
 
-The server checks tokens offline (no identity provider is contacted): the signature
+The server checks such tokens offline (no identity provider is contacted): the signature
 (HMAC-SHA-256 with the secret from the environment variable the configuration names), ``alg``
 (only ``HS256``), ``exp`` (required), ``nbf`` and ``iat`` (when present, with a leeway), and
 ``iss`` / ``aud`` when the configuration names them. ``sub`` is the user name; the claim
 ``roles`` (configurable) is a list of role strings. :func:`issue_token` makes such a token
-(``rs-stac serve issue-token``).
+(``rs-stac serve issue-token``). Tokens of an OpenID Connect provider (RS256, ES256) are
+checked by :mod:`rs_stac_ext.server.oidc`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MIN_SECRET_BYTES", "TokenClaims", "TokenError", "issue_token", "verify_token"]
+import jwt
+
+__all__ = [
+    "MIN_SECRET_BYTES",
+    "TokenClaims",
+    "TokenError",
+    "issue_token",
+    "token_error",
+    "verify_token",
+]
 
 MIN_SECRET_BYTES = 32
 """Shortest accepted secret: HS256 wants a key of at least 256 bits (RFC 7518 §3.2)."""
@@ -45,34 +50,9 @@ class TokenClaims:
     expires: float
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(part: str) -> bytes:
-    try:
-        return base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raise TokenError("a token part is not base64url") from None
-
-
-def _json_part(part: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(_unb64(part))
-    except (ValueError, UnicodeDecodeError):
-        raise TokenError(f"the token {what} is not JSON") from None
-    if not isinstance(value, dict):
-        raise TokenError(f"the token {what} is not a JSON object")
-    return value
-
-
 def _check_secret(secret: bytes) -> None:
     if len(secret) < MIN_SECRET_BYTES:
         raise ValueError(f"the HS256 secret must have at least {MIN_SECRET_BYTES} bytes")
-
-
-def _sign(secret: bytes, signing_input: str) -> bytes:
-    return hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
 
 
 def issue_token(
@@ -96,7 +76,7 @@ def issue_token(
         issuer: ``iss``, when the server checks it.
         audience: ``aud``, when the server checks it.
         roles_claim: Name of the roles claim.
-        now: The current time (seconds since the epoch); ``time.time()`` when ``None``.
+        now: The issue time (seconds since the epoch); ``time.time()`` when ``None``.
 
     Returns:
         The compact token ``header.payload.signature``.
@@ -118,19 +98,66 @@ def issue_token(
         payload["iss"] = issuer
     if audience is not None:
         payload["aud"] = audience
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
-    signing_input = f"{header}.{body}"
-    return f"{signing_input}.{_b64(_sign(secret, signing_input))}"
+    return jwt.encode(payload, secret, algorithm="HS256")
 
 
-def _number(payload: dict[str, Any], claim: str) -> float | None:
-    value = payload.get(claim)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TokenError(f"the {claim!r} claim must be a number")
-    return float(value)
+_MESSAGES: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, "the token has expired"),
+    (
+        jwt.ImmatureSignatureError,
+        "the token is not valid yet (its 'nbf' or 'iat' is in the future)",
+    ),
+    (jwt.InvalidIssuerError, "the token was issued by another issuer"),
+    (jwt.InvalidAudienceError, "the token is meant for another audience"),
+    (jwt.InvalidSignatureError, "the token signature does not match"),
+    (jwt.InvalidAlgorithmError, "the token algorithm is not accepted"),
+)
+
+
+def token_error(exc: jwt.PyJWTError) -> TokenError:
+    """Turn a PyJWT failure into a :class:`TokenError` with a sentence a user understands.
+
+    Args:
+        exc: What PyJWT raised.
+
+    Returns:
+        The error to raise.
+    """
+    if isinstance(exc, jwt.MissingRequiredClaimError):
+        return TokenError(f"the token has no {exc.claim!r} claim")
+    for kind, message in _MESSAGES:
+        if isinstance(exc, kind):
+            return TokenError(message)
+    text = str(exc)
+    if "Critical" in text or "crit" in text:
+        return TokenError("token header extensions ('crit') are not supported")
+    if "segments" in text:
+        return TokenError("a token has three non-empty dot-separated parts")
+    if "must be a" in text or "must be an" in text:
+        return TokenError(f"a time claim must be a number ({text})")
+    return TokenError(f"the token is malformed ({text})")
+
+
+def unverified_header(token: str) -> dict[str, Any]:
+    """Read a token's header without checking anything else.
+
+    Args:
+        token: The compact token.
+
+    Returns:
+        The header.
+
+    Raises:
+        TokenError: The token is not a JWS in compact form, or its header asks for
+            extensions (``crit``) this server does not implement.
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise token_error(exc) from None
+    if "crit" in header:
+        raise TokenError("token header extensions ('crit') are not supported")
+    return header
 
 
 def verify_token(
@@ -141,9 +168,8 @@ def verify_token(
     audience: str | None = None,
     roles_claim: str = "roles",
     leeway_seconds: float = 30,
-    now: float | None = None,
 ) -> TokenClaims:
-    """Check a token and return what it says.
+    """Check an HS256 token and return what it says.
 
     Args:
         token: The compact token from ``Authorization: Bearer <token>``.
@@ -152,7 +178,6 @@ def verify_token(
         audience: Required ``aud`` value (or member of a list), or ``None`` to accept any.
         roles_claim: Name of the roles claim.
         leeway_seconds: Clock skew tolerated on ``exp``, ``nbf`` and ``iat``.
-        now: The current time; ``time.time()`` when ``None``.
 
     Returns:
         The subject and roles.
@@ -162,38 +187,25 @@ def verify_token(
             or has the wrong issuer or audience.
     """
     _check_secret(secret)
-    parts = token.split(".")
-    if len(parts) != 3 or not all(parts):
-        raise TokenError("a token has three non-empty dot-separated parts")
-    header = _json_part(parts[0], "header")
+    header = unverified_header(token)
     if header.get("alg") != "HS256":
         raise TokenError(f"token algorithm {header.get('alg')!r} is not accepted; use HS256")
-    if "crit" in header:
-        raise TokenError("token header extensions ('crit') are not supported")
-    expected = _sign(secret, f"{parts[0]}.{parts[1]}")
-    if not hmac.compare_digest(expected, _unb64(parts[2])):
-        raise TokenError("the token signature does not match")
-    payload = _json_part(parts[1], "payload")
-    current = time.time() if now is None else now
-    expires = _number(payload, "exp")
-    if expires is None:
-        raise TokenError("the token has no 'exp' claim")
-    if current > expires + leeway_seconds:
-        raise TokenError("the token has expired")
-    for claim in ("nbf", "iat"):
-        start = _number(payload, claim)
-        if start is not None and current + leeway_seconds < start:
-            raise TokenError(f"the token is not valid yet ({claim!r} is in the future)")
-    if issuer is not None and payload.get("iss") != issuer:
-        raise TokenError("the token was issued by another issuer")
-    if audience is not None:
-        aud = payload.get("aud")
-        if aud != audience and not (isinstance(aud, list) and audience in aud):
-            raise TokenError("the token is meant for another audience")
+    try:
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer=issuer,
+            audience=audience,
+            leeway=leeway_seconds,
+            options={"require": ["exp"], "verify_aud": audience is not None},
+        )
+    except jwt.PyJWTError as exc:
+        raise token_error(exc) from None
     subject = payload.get("sub")
     if not isinstance(subject, str) or not subject.strip():
         raise TokenError("the token has no 'sub' claim naming the user")
     roles = payload.get(roles_claim, [])
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise TokenError(f"the {roles_claim!r} claim must be a list of strings")
-    return TokenClaims(subject, frozenset(roles), expires)
+    return TokenClaims(subject, frozenset(roles), float(payload["exp"]))

@@ -202,12 +202,16 @@ def map_command(
 ) -> None:
     """Map OData records of a station SERVICE (cadip, auxip, prip, lta) to STAC Items.
 
+    SERVICE adgs is auxip under its older name.
+
     Without --from-file, STATION (or a --collection of the registry) is asked live.
     """
     try:
         name = normalise_service(service)
-    except UnknownStation as exc:
-        raise click.UsageError(str(exc)) from exc
+    except UnknownStation:
+        raise click.UsageError(
+            f"unknown service {service!r}: expected one of {', '.join(MAPPED_SERVICES)}"
+        ) from None
     if name not in MAPPED_SERVICES:
         raise click.UsageError(f"{name} stations serve files over FTPES: there is nothing to map")
     if from_file is not None and (datetime_ is not None or filter_ is not None):

@@ -39,6 +39,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -531,7 +532,13 @@ def serve(app: Starlette, *, host: str = "127.0.0.1", port: int = 0) -> Iterator
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8484, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8484,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one. A port in use is refused, never shared.",
+)
 @click.option(
     "--data",
     "data_dir",
@@ -560,9 +567,33 @@ def main(
         require_auth=require_auth,
         token_lifetime=token_lifetime,
     )
+    listening = _listen(host, port)
+    base = f"http://{host}:{listening.getsockname()[1]}"
     for service, station in sorted(app.state.simulator.data):
-        click.echo(f"http://{host}:{port}/{service}/{station}/odata/v1", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+        click.echo(f"{base}/{service}/{station}/odata/v1", err=True)
+    click.echo(f"station simulator listening on {base}", err=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the simulator's socket, or stop with a clear error when the port is taken.
+
+    Binding before uvicorn starts means a simulator (or anything else) already on the port is
+    reported, never silently used in its place, and ``--port 0`` can say which port it got.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+        listening.listen(128)
+    except OSError as exc:
+        listening.close()
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another simulator "
+            "running there? choose another --port, or --port 0 for a free one)"
+        ) from None
+    return listening
 
 
 if __name__ == "__main__":  # pragma: no cover

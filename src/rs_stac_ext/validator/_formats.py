@@ -1,9 +1,15 @@
-"""The asserted ``format`` checks, answered without importing python-jsonschema.
+"""The asserted ``format`` checks that jsonschema-rs calls back into Python for.
 
 jsonschema-rs calls these for strings that miss the fast subset patterns of the engine. Each one
-gives python-jsonschema's verdict for its format (the tests compare both on generated and
-hand-picked strings), so both engines keep asserting exactly the same thing, while a run that
-meets a malformed timestamp does not pay for importing python-jsonschema.
+gives python-jsonschema's verdict for its format, so both engines assert exactly the same thing:
+
+* the formats STAC documents carry most (``date-time``, ``date``, ``email``, ``ipv4``,
+  ``ipv6``, ``regex``, ``uuid``) are answered here without importing python-jsonschema (the
+  tests compare both on generated and hand-picked strings), so a run that meets a malformed
+  timestamp does not pay for that import;
+* every other asserted format (``uri``, ``iri``, ``json-pointer``, ...) is handed to
+  python-jsonschema's own checker, imported on first use: its verdict is the reference by
+  definition.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ import ipaddress
 import re
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
+
+from rs_stac_ext.schemas import ALL_ASSERTED_FORMATS
 
 __all__ = ["FORMAT_CHECKS"]
 
@@ -72,7 +81,28 @@ def _uuid(value: str) -> bool:
     return all(value[index] == "-" for index in (8, 13, 18, 23))
 
 
-FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+class _ReferenceCheck:
+    """python-jsonschema's checker of one format, imported when first called.
+
+    Args:
+        name: The format name.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._conforms: Callable[[str], bool] | None = None
+
+    def __call__(self, value: str) -> bool:
+        if self._conforms is None:
+            from rs_stac_ext.schemas import FormatMode, format_checker
+
+            checker = format_checker(FormatMode.ALL)
+            assert checker is not None
+            self._conforms = partial(checker.conforms, format=self.name)
+        return self._conforms(value)
+
+
+_NATIVE: dict[str, Callable[[str], bool]] = {
     "date-time": _date_time,
     "date": _date,
     "email": _email,
@@ -80,4 +110,8 @@ FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
     "ipv6": _ipv6,
     "regex": _regex,
     "uuid": _uuid,
+}
+
+FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    name: _NATIVE.get(name) or _ReferenceCheck(name) for name in sorted(ALL_ASSERTED_FORMATS)
 }

@@ -7,8 +7,9 @@ asks it first and only runs python-jsonschema on documents it rejects.
 jsonschema-rs is used for a schema only where it gives the reference verdicts:
 
 * ``format`` is asserted for the same names in every :class:`FormatMode`: strings matching a
-  fast subset pattern pass in native code, every other one is decided by the checks of
-  :mod:`rs_stac_ext.validator._formats`, which give python-jsonschema's verdicts (tested);
+  fast subset pattern (:mod:`rs_stac_ext.validator._format_subsets`) pass in native code, every
+  other one is decided by the checks of :mod:`rs_stac_ext.validator._formats`, which give
+  python-jsonschema's verdicts (tested);
 * ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
   matches before a final line feed);
 * a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
@@ -34,13 +35,9 @@ from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rs_stac_ext.schemas import (
-    ALL_ASSERTED_FORMATS,
-    DRAFT7_ASSERTED_FORMATS,
-    FormatMode,
-    format_checker,
-)
+from rs_stac_ext.schemas import FormatMode, asserted_formats, format_checker
 from rs_stac_ext.schemas.resolver import schema_references
+from rs_stac_ext.validator._format_subsets import FAST_SUBSETS
 from rs_stac_ext.validator._formats import FORMAT_CHECKS
 from rs_stac_ext.validator._rs_errors import PYTHON_PATTERN_FORMAT
 from rs_stac_ext.validator._verdict_lifts import lift
@@ -144,19 +141,6 @@ def _python_dollar(pattern: str) -> str:
 
 _PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
 
-# Strings these patterns match are accepted by python-jsonschema's checker for the format, so
-# jsonschema-rs can accept them without calling back into Python; anything else (impossible
-# days such as Feb 29, odd spellings) is still decided by the Python checker.
-_DAYS = r"(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31"
-_FAST_SUBSETS = {
-    "date-time": (
-        r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(" + _DAYS + r")"
-        r"[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-        r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
-    ),
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-}
-
 
 def _for_fast_engine(
     schema: Any, python_patterns: dict[str, str], asserted: frozenset[str] = frozenset()
@@ -200,8 +184,8 @@ def _for_fast_engine(
                 for k, v in value.items()
             }
         elif key == "format" and isinstance(value, str):
-            if value in asserted and value in _FAST_SUBSETS:
-                pattern = _FAST_SUBSETS[value]
+            if value in asserted and value in FAST_SUBSETS:
+                pattern = FAST_SUBSETS[value]
                 extra.append({"anyOf": [{"type": "string", "pattern": pattern}, {key: value}]})
             elif value in asserted:
                 copied[key] = value
@@ -215,13 +199,6 @@ def _for_fast_engine(
 
 def _python_search(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.search(value) is not None
-
-
-def _asserted_formats(mode: FormatMode) -> frozenset[str]:
-    """Return the format names a mode asserts (the same for both engines)."""
-    if mode is FormatMode.NONE:
-        return frozenset()
-    return ALL_ASSERTED_FORMATS if mode is FormatMode.ALL else DRAFT7_ASSERTED_FORMATS
 
 
 def _format_names(schema: Any) -> set[str]:
@@ -333,6 +310,9 @@ class CompiledSchema:
         return found
 
 
+_DRAFT7 = re.compile(r"https?://json-schema\.org/draft-07/schema#?")
+
+
 @dataclass
 class SchemaCompiler:
     """Builds and caches :class:`CompiledSchema` objects for sets of schema URIs.
@@ -364,6 +344,48 @@ class SchemaCompiler:
             if uri not in self._reachable_cache:
                 self._reachable_cache[uri] = self._crawl(uri)
             return self._reachable_cache[uri]
+
+    def vet(self, uri: str) -> None:
+        """Make sure a schema can be used: had, with every schema it references, well-formed.
+
+        Args:
+            uri: The schema URI.
+
+        Raises:
+            LookupError: The schema, or a schema it references, cannot be had.
+            ValueError: The schema or a schema it references is not a draft-07 schema, or
+                its references point at nothing.
+        """
+        reachable = self.reachable(uri)
+        missing = []
+        for current, contents in reachable.items():
+            for reference in schema_references(contents, current):
+                if reference not in reachable:
+                    missing.append(reference)
+        if missing:
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            raise LookupError(f"it references {missing[0]}, which could not be had{more}")
+        for current, contents in reachable.items():
+            if not isinstance(contents, dict | bool):
+                raise ValueError(f"{current} is not a JSON Schema (not an object)")
+            declared = contents.get("$schema") if isinstance(contents, dict) else None
+            if declared is not None and (
+                not isinstance(declared, str) or _DRAFT7.fullmatch(declared) is None
+            ):
+                raise ValueError(
+                    f"{current} declares the JSON Schema dialect {declared!r}; "
+                    "only draft-07 schemas are checked"
+                )
+            if jsonschema_rs is not None and not jsonschema_rs.meta.is_valid(contents):
+                raise ValueError(f"{current} is not a valid draft-07 schema")
+        if jsonschema_rs is not None:
+            registry = jsonschema_rs.Registry(list(reachable.items()))
+            try:
+                jsonschema_rs.Draft7Validator({"$ref": uri}, registry=registry)
+            except jsonschema_rs.ValidationError as exc:
+                text = str(exc).split("\n", 1)[0]
+                if "does not exist" in text or "not present in a registry" in text:
+                    raise ValueError(f"a reference cannot be followed: {text}") from None
 
     def _crawl(self, uri: str) -> dict[str, dict[str, Any]]:
         contents: dict[str, dict[str, Any]] = {}
@@ -472,7 +494,7 @@ class SchemaCompiler:
         contents: dict[str, Any] = {}
         for uri in uris:
             contents.update(self.reachable(uri))
-        asserted = _asserted_formats(FormatMode(self.formats))
+        asserted = asserted_formats(self.formats)
         python_patterns: dict[str, str] = {}
         lifts = {uri: found for uri in contents if (found := lift(uri, contents[uri])) is not None}
         try:

@@ -8,16 +8,18 @@ stderr only.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
+from urllib.parse import urlsplit
 
 import orjson
 
 from rs_stac_ext.schemas import find_version, is_known
-from rs_stac_ext.validator.validation import DocumentReport
+from rs_stac_ext.validator.validation import DocumentReport, Verdict
 
 __all__ = [
     "Progress",
@@ -55,7 +57,7 @@ def _json_bytes(report: DocumentReport) -> bytes:
         return json.dumps(report.to_dict()).encode("ascii")
 
 
-_IO_KINDS = frozenset({"read/io", "read/usage", "read/network"})
+_IO_KINDS = frozenset({"read/io", "read/usage", "read/network", "read/json"})
 
 
 @dataclass
@@ -66,10 +68,11 @@ class Tally:
         documents: Reports seen.
         valid: Documents without error.
         invalid: Documents with at least one error (unreadable inputs included).
-        incomplete: Documents naming a schema that could not be checked.
+        incomplete: Documents without error that were not fully checked (a schema they need
+            could not be had).
         io_errors: Inputs that could not be read at all (missing file, permission, network).
         warnings: Warnings over all documents.
-        unchecked: For each schema that could not be had, how many documents named it.
+        unchecked: For each schema that could not be had, how many documents needed it.
         reasons: For each schema that could not be had, why.
     """
 
@@ -85,17 +88,17 @@ class Tally:
     def add(self, report: DocumentReport) -> None:
         """Count one report."""
         self.documents += 1
-        if report.valid:
+        if report.verdict is Verdict.VALID:
             self.valid += 1
+        elif report.verdict is Verdict.INCOMPLETE:
+            self.incomplete += 1
         else:
             self.invalid += 1
             if any(p.keyword in _IO_KINDS for p in report.errors):
                 self.io_errors += 1
-        if report.not_checked:
-            self.incomplete += 1
-            for item in report.not_checked:
-                self.unchecked[item.schema] = self.unchecked.get(item.schema, 0) + 1
-                self.reasons.setdefault(item.schema, item.reason)
+        for item in report.not_checked:
+            self.unchecked[item.schema] = self.unchecked.get(item.schema, 0) + 1
+            self.reasons.setdefault(item.schema, item.reason)
         self.warnings += len(report.warnings)
 
     def merge(self, other: Tally) -> None:
@@ -127,10 +130,8 @@ class Summary(Tally):
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         text = (
             f"{self.documents} document(s): {self.valid} valid, {self.invalid} invalid, "
-            f"{self.warnings} warning(s)"
+            f"{self.incomplete} incomplete, {self.warnings} warning(s)"
         )
-        if self.incomplete:
-            text += f", {self.incomplete} not fully checked (a schema could not be had)"
         return text + f" in {elapsed:.2f} s ({self.documents / elapsed:,.0f}/s)"
 
 
@@ -156,26 +157,72 @@ def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bo
     """
     if report.valid and quiet and not report.warnings:
         return ""
-    verdict = "valid" if report.valid else "INVALID"
+    verdict = _VERDICT_WORDS[report.verdict]
     if report.not_checked:
-        verdict += f" ({len(report.not_checked)} schema(s) not checked, listed at the end)"
+        labels = ", ".join(_schema_label(item.schema) for item in report.not_checked)
+        verdict += f" (not checked: {_printable(labels)})"
     lines = [f"{_where(report)}: {verdict}\n"]
     for problem in report.errors:
         label = _schema_label(problem.schema)
         suffix = f"  ({label})" if label else ""
-        lines.append(f"  error   {problem.path or '/'}: {problem.message}{suffix}\n")
+        lines.append(
+            f"  error   {_printable(problem.path or '/')}: {_printable(problem.message)}{suffix}\n"
+        )
     if show_warnings:
         for problem in report.warnings:
-            lines.append(f"  warning {problem.path or '/'}: {problem.message}\n")
+            lines.append(
+                f"  warning {_printable(problem.path or '/')}: {_printable(problem.message)}\n"
+            )
     return "".join(lines)
 
 
+_VERDICT_WORDS = {
+    Verdict.VALID: "valid",
+    Verdict.INVALID: "INVALID",
+    Verdict.INCOMPLETE: "INCOMPLETE",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    """Escape control characters, so a value cannot rewrite the terminal or forge lines."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def unchecked_text(tally: Tally) -> str:
-    """Say once which schemas could not be checked, and for how many documents."""
+    """Say once per schema that could not be checked: for how many documents, why, and the fix.
+
+    One short line each, for stderr; the full reason, source by source, is in the JSON report.
+    """
     return "".join(
-        f"not checked in {count} document(s): {schema} ({tally.reasons[schema]})\n"
+        f"not checked: {schema} (needed by {count} document(s)): "
+        f"{_short_reason(tally.reasons[schema])}{_fix(schema, tally.reasons[schema])}\n"
         for schema, count in sorted(tally.unchecked.items())
     )
+
+
+def _short_reason(reason: str) -> str:
+    if "not packaged" in reason and "not allowed" in reason:
+        return "not available offline"
+    first = reason.split("; ")[0]
+    return first if len(first) <= 160 else first[:157] + "..."
+
+
+def _fix(schema: str, reason: str) -> str:
+    """The one command that would get a schema, when downloading it would."""
+    wanted = [schema]
+    referenced = re.search(r"references (https?://\S+?),? which", reason)
+    if referenced:
+        wanted = [referenced.group(1)]
+    elif "not available offline" not in _short_reason(reason):
+        return ""
+    hosts = sorted({urlsplit(uri).hostname or "" for uri in wanted if uri.startswith("http")})
+    if not hosts or not all(hosts):
+        return ""
+    allow = " ".join(f"--allow-host {host}" for host in hosts)
+    return f"; get it with: rs-stac schemas fetch {allow} {' '.join(wanted)}"
 
 
 @dataclass(frozen=True)

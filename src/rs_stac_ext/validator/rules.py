@@ -158,10 +158,27 @@ def _time(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
+# Two UTC timestamps spelt alike (same length, upper-case "T" and "Z", at most six fraction
+# digits, which is all Python reads) have their fields at the same places: their text is in
+# time order. Only an "out of order" text is parsed, to be sure both are real times.
+_UTC_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+
+
 def _reversed(properties: dict[str, Any], first: str, last: str) -> bool:
     """Tell whether two readable timestamps are in the wrong order."""
-    start = _time(properties.get(first))
-    end = _time(properties.get(last))
+    start_text = properties.get(first)
+    end_text = properties.get(last)
+    if (
+        isinstance(start_text, str)
+        and isinstance(end_text, str)
+        and start_text <= end_text
+        and len(start_text) == len(end_text)
+        and _UTC_STAMP.fullmatch(start_text)
+        and _UTC_STAMP.fullmatch(end_text)
+    ):
+        return False
+    start = _time(start_text)
+    end = _time(end_text)
     return start is not None and end is not None and start > end
 
 
@@ -512,9 +529,33 @@ class RuleSet:
             and "end_datetime" in properties
         ):
             found.extend(_datetime_range(document))
-        if self.lint and not self._all_declared(_field_names(document)):
+        if (
+            self.lint
+            and not self._seen_before(document)
+            and not self._all_declared(_field_names(document))
+        ):
             found.extend(_undeclared_prefixes(document, self.declared))
         return found
+
+    def _seen_before(self, document: dict[str, Any]) -> bool:
+        """Tell, without building a set of names, whether every name lint reads is cleared.
+
+        Documents of a kind share their field names, so after the first one this usually
+        holds and :meth:`_all_declared` is not needed.
+        """
+        cleared = self._cleared
+        if not cleared.issuperset(document):
+            return False
+        properties = document.get("properties")
+        if isinstance(properties, dict) and not cleared.issuperset(properties):
+            return False
+        for container in ("assets", "item_assets"):
+            assets = document.get(container)
+            if isinstance(assets, dict):
+                for asset in assets.values():
+                    if not isinstance(asset, dict) or not cleared.issuperset(asset):
+                        return False
+        return True
 
     def _all_declared(self, names: set[str]) -> bool:
         """Tell quickly whether every prefixed name belongs to a declared extension."""

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -45,7 +47,9 @@ __all__ = [
     "NotChecked",
     "ValidationOptions",
     "Validator",
+    "Verdict",
     "core_schema_uri",
+    "declared_extensions",
     "validate",
     "validate_mapped",
 ]
@@ -88,20 +92,41 @@ class NotChecked:
         return {"schema": self.schema, "reason": self.reason}
 
 
+class Verdict(StrEnum):
+    """The outcome for one document.
+
+    Attributes:
+        VALID: Every schema the document needs was checked and passed, and no rule failed.
+        INVALID: At least one error (an unreadable input included).
+        INCOMPLETE: No error was found, but a schema the document needs could not be had or
+            could not be used, so the document was not fully checked.
+    """
+
+    VALID = "valid"
+    INVALID = "invalid"
+    INCOMPLETE = "incomplete"
+
+
 @dataclass(slots=True)
 class DocumentReport:
     """The verdict on one document.
+
+    ``verdict`` is decided from the rest when the report is made: any error makes the document
+    invalid; otherwise a schema that could not be checked makes it incomplete, and ``valid`` is
+    then ``False``: a document is never called valid for what was not checked.
 
     Attributes:
         source: File path, ``-`` or URL the document came from.
         line: Line number in an NDJSON source.
         pointer: Location of the document inside its file (``/features/2``), if not the root.
         id: The document's ``id`` when it has a string one.
-        valid: No error was found (warnings do not count). ``False`` for unreadable input.
+        valid: ``True`` only for the verdict :attr:`Verdict.VALID`. Passing ``False`` with no
+            error is kept as invalid.
         errors: Problems that make the document invalid.
         warnings: Problems worth knowing that do not.
         checked: Schemas the document was checked against.
-        not_checked: Schemas the document names that could not be checked.
+        not_checked: Schemas the document needs that could not be checked.
+        verdict: Valid, invalid or incomplete (computed; any value passed is replaced).
     """
 
     source: str
@@ -113,10 +138,20 @@ class DocumentReport:
     warnings: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
+    verdict: Verdict = Verdict.VALID
+
+    def __post_init__(self) -> None:
+        if self.errors or not self.valid:
+            self.verdict = Verdict.INVALID
+        elif self.not_checked:
+            self.verdict = Verdict.INCOMPLETE
+        else:
+            self.verdict = Verdict.VALID
+        self.valid = self.verdict is Verdict.VALID
 
     @property
     def complete(self) -> bool:
-        """Every schema the document names was checked."""
+        """Every schema the document needs was checked."""
         return not self.not_checked
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +166,7 @@ class DocumentReport:
             "warnings": [problem.to_dict() for problem in self.warnings],
             "checked": list(self.checked),
             "not_checked": [item.to_dict() for item in self.not_checked],
+            "verdict": self.verdict.value,
         }
 
 
@@ -202,20 +238,22 @@ class Validator:
                 uris.append(core)
             if problem is not None:
                 problems.append(problem)
-        listed = document.get("stac_extensions", [])
-        if isinstance(listed, list):
-            for item in listed:
-                if isinstance(item, str):
-                    uri = item.strip().removesuffix("#")
-                    if uri and uri not in uris:
-                        uris.append(uri)
+        for uri in declared_extensions(document):
+            if uri not in uris:
+                uris.append(uri)
         return uris, problems
 
     def check(self, record: InputDocument) -> DocumentReport:
-        """Validate one input record."""
+        """Validate one input record.
+
+        Whatever a schema holds, a report comes back: a schema whose check fails (a reference
+        cycle, a keyword an engine cannot evaluate) is reported as not checked.
+        """
         try:
             return self._check(record)
         except RecursionError:
+            if record.error is None and isinstance(record.document, dict):
+                return self._failed(record, "the check recursed without end (a $ref cycle?)")
             # Only documents handed over already parsed get here: read ones are held to the
             # reader's depth limit, well below what Python's recursive checks can take.
             message = (
@@ -223,6 +261,27 @@ class Validator:
                 f"{self.options.reader.max_depth} levels)"
             )
             return _refused(record, message, "read/limit")
+        except Exception as exc:
+            return self._failed(record, f"the check failed: {type(exc).__name__}: {exc}")
+
+    def _failed(self, record: InputDocument, reason: str) -> DocumentReport:
+        """The report on a document whose schemas could not be checked: incomplete."""
+        document = record.document
+        plan = self._plan_for(document)
+        identifier = document.get("id") if isinstance(document, dict) else None
+        problems = list(plan.choice_problems)
+        if plan.rules is not None:
+            problems.extend(plan.rules.run(document))
+        errors = [p for p in problems if p.severity == "error"]
+        return DocumentReport(
+            record.source,
+            record.line,
+            record.pointer,
+            identifier if isinstance(identifier, str) else None,
+            errors=errors,
+            warnings=[p for p in problems if p.severity != "error"],
+            not_checked=[*plan.not_checked, *(NotChecked(uri, reason) for uri in plan.checked)],
+        )
 
     def _check(self, record: InputDocument) -> DocumentReport:
         if record.error is not None:
@@ -297,7 +356,7 @@ class Validator:
                 not_checked.append(NotChecked(uri, reason))
         rules: RuleSet | None = None
         if self.options.schema is None and (self.options.rules or self.options.lint):
-            listed = document.get("stac_extensions") if isinstance(document, dict) else None
+            listed = declared_extensions(document) if isinstance(document, dict) else None
             rules = RuleSet.for_extensions(listed, rules=self.options.rules, lint=self.options.lint)
         return _Plan(
             compiled=self.compiler.compile(usable) if usable else None,
@@ -311,12 +370,15 @@ class Validator:
         if uri in self._unavailable:
             return self._unavailable[uri]
         try:
-            self.compiler.reachable(uri)
+            self.compiler.vet(uri)
         except SchemaUnavailableError as exc:
             self._unavailable[uri] = "; ".join(exc.reasons)
             return self._unavailable[uri]
         except LookupError as exc:
             self._unavailable[uri] = str(exc)
+            return self._unavailable[uri]
+        except Exception as exc:  # any schema set, however broken, leaves the run going
+            self._unavailable[uri] = f"the schema could not be used: {type(exc).__name__}: {exc}"
             return self._unavailable[uri]
         return None
 
@@ -358,10 +420,12 @@ def _refused(record: InputDocument, message: str, keyword: str) -> DocumentRepor
 
 
 def _core_for(document: dict[str, Any]) -> tuple[str | None, Problem | None]:
-    kind = document.get("type")
+    kind = document.get("type", _ABSENT)
     version = document.get("stac_version")
+    if kind is _ABSENT and isinstance(version, str):
+        kind = _untyped_kind(document)  # before 1.0.0-rc.1, STAC objects had no "type"
     if not isinstance(kind, str) or kind not in _CORE_KINDS:
-        shown = repr(kind) if kind is not None else "no type"
+        shown = repr(kind) if kind is not _ABSENT else "no type"
         return None, _plain_problem(
             "/type" if "type" in document else "",
             f"expected a STAC Item, Catalog or Collection (type Feature, Catalog or Collection), "
@@ -372,7 +436,63 @@ def _core_for(document: dict[str, Any]) -> tuple[str | None, Problem | None]:
             "/stac_version" if "stac_version" in document else "",
             "missing stac_version: the core schema to check against is unknown",
         )
-    return core_schema_uri(kind, version), None
+    return core_schema_uri(kind, version.strip().removeprefix("v")), None
+
+
+def _untyped_kind(document: dict[str, Any]) -> str:
+    """Tell what a STAC document without ``type`` is, as stac-validator does.
+
+    STAC before 1.0.0-rc.1 gave Catalogs and Collections no ``type``; a Collection is told by
+    its ``extent`` or ``license``, an Item by its GeoJSON members, anything else is a Catalog.
+    """
+    if "extent" in document or "license" in document:
+        return "Collection"
+    if "geometry" in document or "properties" in document or "assets" in document:
+        return "Feature"
+    return "Catalog"
+
+
+# Short extension names of STAC before 1.0.0 whose folder has another name.
+_SHORT_NAME_FOLDERS = {
+    "proj": "projection",
+    "sci": "scientific",
+    "cube": "datacube",
+    "pc": "pointcloud",
+}
+_SHORT_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def declared_extensions(document: dict[str, Any]) -> list[str]:
+    """Return the extension schemas a document declares, as URIs.
+
+    Entries are stripped of a trailing ``#``; a short name of STAC before 1.0.0 (``"eo"``,
+    ``"proj"``) becomes the schema STAC published for it beside that version's core schemas
+    (``https://schemas.stacspec.org/<version>/extensions/<name>/json-schema/schema.json``).
+
+    Args:
+        document: The STAC document.
+
+    Returns:
+        The declared schema URIs, in order, without repeats.
+    """
+    listed = document.get("stac_extensions", [])
+    if not isinstance(listed, list):
+        return []
+    version = document.get("stac_version")
+    found: list[str] = []
+    for item in listed:
+        if not isinstance(item, str):
+            continue
+        uri = item.strip().removesuffix("#")
+        if isinstance(version, str) and _SHORT_NAME.fullmatch(uri):
+            folder = _SHORT_NAME_FOLDERS.get(uri, uri)
+            uri = (
+                f"https://schemas.stacspec.org/v{version.strip().removeprefix('v')}/extensions/"
+                f"{folder}/json-schema/schema.json"
+            )
+        if uri and uri not in found:
+            found.append(uri)
+    return found
 
 
 # ------------------------------------------------------------------------------------- running

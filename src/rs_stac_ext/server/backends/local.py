@@ -12,6 +12,7 @@ transfer stops and the file is closed at once. Each transfer holds one file desc
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from rs_stac_ext.server.backends import AssetTarget
 from rs_stac_ext.server.backends._stream import send_until_disconnect
-from rs_stac_ext.server.catalog import confine, local_candidates
+from rs_stac_ext.server.catalog import confine, find_local_file, local_candidates
 from rs_stac_ext.server.errors import ApiError
 from rs_stac_ext.server.headers import (
     ByteRange,
@@ -41,6 +42,7 @@ __all__ = ["DEFAULT_CHUNK_SIZE", "FileStreamResponse", "LocalBackend"]
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 _PROC_FD = Path("/proc/self/fd")
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,12 @@ class LocalBackend:
             return _Opened(fd, info.st_size, info.st_mtime, info.st_mtime_ns)
         return None
 
+    def _why_not(self, target: AssetTarget) -> str:
+        if target.base is None:
+            return "a relative path, and this source has no folder to read it from"
+        _, reason = find_local_file(self.root, target.href, target.base)
+        return reason or "not readable"
+
     def _still_inside(self, fd: int) -> bool:
         link = _PROC_FD / str(fd)
         if not _PROC_FD.is_dir():
@@ -170,6 +178,15 @@ class LocalBackend:
         """
         opened = await anyio.to_thread.run_sync(self._open, target)
         if opened is None:
+            # The client is told as little as for a missing file; the log says why.
+            _LOG.warning(
+                "download refused (404): asset %r of item %r in collection %r: %s is %s",
+                target.asset_key,
+                target.item_id,
+                target.collection_id,
+                target.href,
+                self._why_not(target),
+            )
             raise ApiError(
                 404,
                 f"the data of asset {target.asset_key!r} of item {target.item_id!r} "

@@ -9,6 +9,7 @@ ask S3 to send the asset's file name and media type.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from typing import Any
@@ -134,9 +135,17 @@ class S3Backend:
         split = split_s3_href(target.href)
         if split is None:
             raise ApiError(404, f"asset {target.asset_key!r} has an S3 href without a key")
-        url, etag = await anyio.to_thread.run_sync(
-            self._presign, *split, target, request.method == "HEAD"
-        )
+        # botocore retries a read time-out, so a frozen store could hold the request for
+        # max_attempts x read_timeout; the answer is due within one connect + read time-out.
+        budget = self.settings.connect_timeout_seconds + self.settings.read_timeout_seconds
+        with anyio.move_on_after(budget) as scope:
+            url, etag = await anyio.to_thread.run_sync(
+                functools.partial(self._presign, *split, target, request.method == "HEAD"),
+                abandon_on_cancel=True,
+            )
+        if scope.cancelled_caught:
+            _LOG.warning("S3 did not answer within %.1f s for %s", budget, target.href)
+            raise _unavailable()
         if etag and etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers={"etag": etag})
         return Response(

@@ -1,0 +1,207 @@
+"""Write the built-in third-party schemas from the facts of the published ones.
+
+Run from a source checkout, with a ``<host>/<path>`` mirror of the published schemas::
+
+    python -m rs_stac_ext.schemas._community_writer ../shared/upstream/stac-schemas
+
+For every entry of :data:`rs_stac_ext.schemas._community.COMMUNITY` it reads the published
+file, keeps what decides a verdict (every validation keyword, every ``$id``, every ``$ref`` as
+written, ``definitions`` by their names, unknown keywords too) and leaves out what does not
+(``title``, ``description``, ``examples``, ``default``, ``$comment``...). It then writes the
+result in our layout: a ``$comment`` naming the origin, keywords in the fixed order of
+:data:`KEYWORD_ORDER`, member names sorted, and every value that fits on one line written on
+one line. The output depends only on the published facts, so running it again changes nothing;
+``tests/test_community_schemas.py`` checks that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from rs_stac_ext.schemas._community import COMMUNITY, CommunitySchema, community_root
+
+__all__ = ["ANNOTATIONS", "KEYWORD_ORDER", "published_path", "render", "without_annotations"]
+
+ANNOTATIONS = frozenset(
+    {"title", "description", "examples", "default", "$comment", "readOnly", "writeOnly"}
+)
+"""Keywords that never change a draft-07 verdict, left out of our files."""
+
+KEYWORD_ORDER: tuple[str, ...] = (
+    "$schema",
+    "$id",
+    "$comment",
+    "$ref",
+    "type",
+    "const",
+    "enum",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+    "dependencies",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "items",
+    "additionalItems",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "not",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "definitions",
+)
+"""The order keywords are written in; other keywords follow, by name."""
+
+# Draft 7 keywords whose value is one schema, a list of schemas, or names mapped to schemas.
+_ONE_SCHEMA = frozenset(
+    {"not", "if", "then", "else", "additionalProperties", "additionalItems", "contains"}
+    | {"propertyNames"}
+)
+_SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf"})
+_SCHEMA_MAP = frozenset({"properties", "patternProperties", "definitions"})
+_LINE_WIDTH = 100
+
+
+def without_annotations(schema: Any) -> Any:
+    """Return a schema without the keywords of :data:`ANNOTATIONS`, at every schema position.
+
+    Member names inside ``properties``, ``definitions`` and the like are names, not keywords,
+    and are kept; so are ``enum``, ``const`` and ``required`` values.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    kept: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ANNOTATIONS:
+            continue
+        if key in _ONE_SCHEMA or (key == "items" and isinstance(value, dict)):
+            kept[key] = without_annotations(value)
+        elif key in _SCHEMA_LIST or (key == "items" and isinstance(value, list)):
+            kept[key] = [without_annotations(item) for item in value]
+        elif (key in _SCHEMA_MAP or key == "dependencies") and isinstance(value, dict):
+            kept[key] = {name: without_annotations(item) for name, item in value.items()}
+        else:
+            kept[key] = value
+    return kept
+
+
+def _ordered(schema: Any) -> Any:
+    """Order a schema's keywords by :data:`KEYWORD_ORDER` and member names by name."""
+    if not isinstance(schema, dict):
+        return schema
+    rank = {keyword: index for index, keyword in enumerate(KEYWORD_ORDER)}
+    out: dict[str, Any] = {}
+    for key in sorted(schema, key=lambda k: (rank.get(k, len(rank)), k)):
+        value = schema[key]
+        if key in _ONE_SCHEMA or (key == "items" and isinstance(value, dict)):
+            out[key] = _ordered(value)
+        elif key in _SCHEMA_LIST or (key == "items" and isinstance(value, list)):
+            out[key] = [_ordered(item) for item in value]
+        elif (key in _SCHEMA_MAP or key == "dependencies") and isinstance(value, dict):
+            out[key] = {name: _ordered(value[name]) for name in sorted(value)}
+        else:
+            out[key] = value
+    return out
+
+
+def _dump(value: Any, indent: int, lead: int = 0) -> str:
+    """Write JSON with every value that fits in the line width on one line.
+
+    ``indent`` is the indentation of the value's lines, ``lead`` the width of what precedes
+    the value on its first line (a member name).
+    """
+    flat = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if indent + lead + len(flat) <= _LINE_WIDTH or not isinstance(value, dict | list) or not value:
+        return flat
+    inner = " " * (indent + 2)
+    if isinstance(value, list):
+        rows = [inner + _dump(item, indent + 2) for item in value]
+        return "[\n" + ",\n".join(rows) + "\n" + " " * indent + "]"
+    rows = []
+    for key, item in value.items():
+        label = json.dumps(key, ensure_ascii=False) + ": "
+        rows.append(inner + label + _dump(item, indent + 2, len(label)))
+    return "{\n" + ",\n".join(rows) + "\n" + " " * indent + "}"
+
+
+def render(entry: CommunitySchema, published: Mapping[str, Any]) -> str:
+    """Return our file for a built-in schema, given the parsed published schema."""
+    facts = without_annotations(dict(published))
+    facts["$comment"] = (
+        f"rs-stac-ext's rendering of {entry.identifier} ({entry.repository} {entry.version}): "
+        "the published verdicts, written from its facts; annotations left out."
+    )
+    return _dump(_ordered(facts), 0) + "\n"
+
+
+def published_path(mirror: Path, entry: CommunitySchema) -> Path:
+    """Return the published file of an entry inside a ``<host>/<path>`` mirror folder."""
+    parts = urlsplit(entry.identifier)
+    assert parts.hostname is not None
+    return mirror.joinpath(parts.hostname, *parts.path.strip("/").split("/"))
+
+
+def write_all(mirror: Path, target: Path | None = None) -> list[Path]:
+    """Write every built-in schema from the published files in ``mirror``.
+
+    Args:
+        mirror: A ``<host>/<path>`` folder of the published schemas.
+        target: Where to write (default: the package's ``community`` folder).
+
+    Returns:
+        The files written.
+
+    Raises:
+        FileNotFoundError: A published file is missing from the mirror.
+    """
+    root = target if target is not None else community_root()
+    written: list[Path] = []
+    for entry in COMMUNITY:
+        published = json.loads(published_path(mirror, entry).read_bytes())
+        path = root / entry.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(entry, published), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the files; the command line takes the mirror folder and an optional target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("mirror", type=Path, help="a <host>/<path> folder of published schemas")
+    parser.add_argument("--target", type=Path, default=None, help="where to write")
+    arguments = parser.parse_args(argv)
+    try:
+        written = write_all(arguments.mirror, arguments.target)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} schemas", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
