@@ -67,6 +67,8 @@ def offline_environment(cache: Path) -> dict[str, str]:
     }
     environment.pop("RS_STAC_SIMULATOR_URL", None)
     return environment
+
+
 # --- real servers, started once per session (tests marked pgstac, s3, oidc) ---------------
 
 
