@@ -117,14 +117,14 @@ def test_the_command_on_a_cluster_prints_the_local_run(client: Any, stream: Path
             ["--format", output, "--cluster", address, "--partition-size", "3000", str(stream)]
         )
         assert remote == local
-        assert local[0] == 1
+        assert local[0] in {1, 2}  # invalid Items, and malformed lines (read errors)
     lines = [
         json.loads(line)
         for line in local_json(["--format", "json", str(stream)])[1].split("\n")
         if line
     ]
     assert sum(not line["valid"] for line in lines) > 10
-    assert sum(line["valid"] for line in lines) > 50
+    assert sum(line["verdict"] != "invalid" for line in lines) > 50
 
 
 def test_python_api_on_a_cluster(client: Any, stream: Path, tmp_path: Path) -> None:
@@ -469,7 +469,7 @@ def test_separate_scheduler_and_workers_give_the_local_reports(
         capture_output=True,
         check=False,
     )
-    assert remote.returncode == local.returncode == 1, remote.stderr
+    assert remote.returncode == local.returncode != 0, remote.stderr
     assert remote.stdout == local.stdout
     assert len(local.stdout.splitlines()) > 100
     assert b"not in mirror mirror" in local.stdout
