@@ -54,7 +54,9 @@ def test_invalid_exits_1_with_json_records_in_input_order(tmp_path: Path, cache:
     assert result.returncode == 1
     found = records(result.stdout)
     assert [r["source"] for r in found] == [str(valid), str(invalid), str(valid)]
-    assert [r["valid"] for r in found] == [True, False, True]
+    # The session declares external-ids, whose schema has no published text to build in.
+    assert [r["verdict"] for r in found] == ["incomplete", "invalid", "incomplete"]
+    assert [r["valid"] for r in found] == [False, False, False]
     assert {"source", "id", "valid", "errors", "warnings", "not_checked", "line"} <= set(found[1])
     error = next(e for e in found[1]["errors"] if e["keyword"] == "type")
     assert error["schema"] == schemas.newest("cadip").identifier
@@ -75,7 +77,7 @@ def test_malformed_json_reports_line_and_column(tmp_path: Path, cache: Path) -> 
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "type": "Feature",\n  "id": oops\n}\n', encoding="utf-8")
     result = run(str(broken), cache=cache)
-    assert result.returncode == 1
+    assert result.returncode == 2  # an input error
     assert f"{broken}: invalid JSON at line 3, column 9" in result.stdout
 
 
@@ -119,7 +121,8 @@ def test_unknown_named_schema_is_reported_not_passed(tmp_path: Path, cache: Path
     (record,) = records(result.stdout)
     assert record["checked"] == []
     assert record["not_checked"][0]["schema"] == "https://example.com/x/schema.json"
-    assert result.returncode == 0
+    assert record["verdict"] == "incomplete"
+    assert result.returncode == 3
     strict = run(
         "--strict", "--schema", "https://example.com/x/schema.json", str(path), cache=cache
     )

@@ -73,3 +73,35 @@ _PIECES = st.sampled_from(
 def test_generated_strings(name: str, pieces: list[str]) -> None:
     value = "".join(pieces)
     assert FORMAT_CHECKS[name](value) == _reference(name, value)
+
+
+def test_the_draft7_list_is_python_jsonschema_s_installed_checker() -> None:
+    import jsonschema
+
+    from rs_stac_ext.schemas import DRAFT7_ASSERTED_FORMATS
+
+    assert set(jsonschema.Draft7Validator.FORMAT_CHECKER.checkers) == DRAFT7_ASSERTED_FORMATS
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("iri", "https://a.example/x; https://b.example/y"),
+        ("iri-reference", "https://a.example/x; https://b.example/y"),
+        ("uri", "not a uri"),
+        ("json-pointer", "no-slash"),
+        ("uri-reference", "https://a.example/ok"),
+        ("hostname", "-bad-.example"),
+    ],
+)
+def test_both_engines_give_the_reference_verdict_on_other_formats(name: str, value: str) -> None:
+    from rs_stac_ext.validator.engine import SchemaCompiler
+
+    class _One:
+        def resolve_contents(self, uri: str) -> dict[str, object]:
+            return {"$schema": "http://json-schema.org/draft-07/schema#", "format": name}
+
+    compiled = SchemaCompiler(_One()).compile(["https://example.test/s.json"])
+    expected = _reference(name, value)
+    assert compiled.quick_verdict(value) == expected
+    assert all(v.is_valid(value) for v in compiled.reference.values()) == expected

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -327,12 +328,30 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
             f"python-jsonschema cannot check the formats {sorted(missing)}; install "
             "rs-stac-ext with its dependencies (jsonschema[format-nongpl])"
         )
+    from rs_stac_ext.validator._format_subsets import FAST_SUBSETS
+
     checker = jsonschema.FormatChecker(formats=())
-    checker.checkers = {
-        name: draft7.checkers[name] if name in DRAFT7_ASSERTED_FORMATS else generic.checkers[name]
-        for name in wanted
-    }
+    checker.checkers = {}
+    for name in wanted:
+        function, raises = (draft7 if name in DRAFT7_ASSERTED_FORMATS else generic).checkers[name]
+        if name in FAST_SUBSETS:
+            # python-jsonschema's IRI checks take milliseconds a string: strings of the fast
+            # subset, which it accepts (tests/test_format_subsets.py), are answered at once.
+            function = _accepting(FAST_SUBSETS[name], function)
+        checker.checkers[name] = (function, raises)
     return checker
+
+
+def _accepting(pattern: str, check: Callable[[object], bool]) -> Callable[[object], bool]:
+    """Return ``check`` answering ``True`` at once for strings that match ``pattern`` whole."""
+    subset = re.compile("(?:" + pattern.removeprefix("^").removesuffix("$") + ")")
+
+    def accept_or_check(instance: object) -> bool:
+        if isinstance(instance, str) and subset.fullmatch(instance):
+            return True
+        return check(instance)
+
+    return accept_or_check
 
 
 @cache
