@@ -48,6 +48,8 @@ API_MODULES = (
     "rs_stac_ext.validator.problems",
     "rs_stac_ext.pystac_ext.migrate",
     "rs_stac_ext.validator.validation",
+    "rs_stac_ext.validator.cluster",
+    "rs_stac_ext.validator.dask_bag",
     "rs_stac_ext.schemas.resolver",
     "rs_stac_ext.validator.rules",
     "rs_stac_ext.models",

@@ -20,6 +20,8 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from distributed import Client
+
     from rs_stac_ext.download import DownloadConformance
     from rs_stac_ext.errors import RsStacExtError, UnknownIdentifierError
     from rs_stac_ext.pystac_ext.auxip import AuxipExtension
@@ -33,21 +35,37 @@ if TYPE_CHECKING:
 
 
 def validate(
-    inputs: Iterable[Any], options: ValidationOptions | None = None, *, jobs: int = 1
+    inputs: Iterable[Any],
+    options: ValidationOptions | None = None,
+    *,
+    jobs: int = 1,
+    cluster: str | Client | None = None,
 ) -> Iterator[DocumentReport]:
     """Validate documents and yield one report each, in input order.
 
-    The same as :func:`rs_stac_ext.validator.validation.validate` (see there for every option); the
+    The same as :func:`rs_stac_ext.validator.validation.validate` (see there for every option),
+    or, with ``cluster``, :func:`rs_stac_ext.validator.cluster.validate_on_cluster`; the
     validator's modules are imported on first use, so importing ``rs_stac_ext`` stays light.
 
     Args:
-        inputs: Paths, folders, ``-``, http(s) URLs or parsed documents, in any mix.
+        inputs: Paths, folders, ``-``, http(s) URLs or parsed documents, in any mix; with
+            ``cluster``, also remote NDJSON (``https://...ndjson``, ``s3://...ndjson``).
         options: How to validate (core schema, rules, format checks, schema sources...).
-        jobs: Worker processes.
+        jobs: Worker processes (ignored with ``cluster``).
+        cluster: Validate on a Dask cluster: ``tcp://host:port``, ``local``, ``local:N`` or a
+            ``distributed.Client`` (needs ``rs-stac-ext[dask]``).
 
     Returns:
         The reports, one per document.
     """
+    if cluster is not None:
+        from rs_stac_ext.validator.cluster import validate_on_cluster
+
+        return (
+            report
+            for reports in validate_on_cluster(inputs, list, options, cluster=cluster)
+            for report in reports
+        )
     from rs_stac_ext.validator.validation import validate as _validate
 
     return _validate(inputs, options, jobs=jobs)

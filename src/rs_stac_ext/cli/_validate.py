@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from rs_stac_ext.cli._cluster import cluster_options, cluster_results
 from rs_stac_ext.cli._common import (
     EXIT_INCOMPLETE,
     EXIT_INVALID,
@@ -88,6 +89,7 @@ __all__ = ["validate_command"]
 )
 @click.option("-q", "--quiet", is_flag=True, help="Text output: only documents with problems.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr [default: tty].")
+@cluster_options
 def validate_command(
     inputs: tuple[str, ...],
     schema: str | None,
@@ -106,6 +108,10 @@ def validate_command(
     strict: bool,
     quiet: bool,
     progress: bool | None,
+    cluster: str | None,
+    cluster_timeout: float,
+    report_dir: str | None,
+    partition_size: int | None,
     **options: Any,
 ) -> None:
     """Validate STAC documents: files, folders, NDJSON, '-' (stdin) or STAC API URLs.
@@ -142,10 +148,26 @@ def validate_command(
     # Workers (or this process, with one job) render the output; here it is only written.
     renderer = Renderer(output_format, quiet=quiet)
     summary = Summary()
-    meter = Progress(enabled=progress)
+    if report_dir is not None and cluster is None:
+        raise click.UsageError("--report-dir needs --cluster")
+    meter = Progress(enabled=progress if cluster is None else False)
     workers = default_jobs() if jobs == 0 else jobs
     try:
-        for rendered in validate_mapped(inputs, renderer, settings, jobs=workers):
+        results = (
+            validate_mapped(inputs, renderer, settings, jobs=workers)
+            if cluster is None
+            else cluster_results(
+                inputs,
+                renderer,
+                settings,
+                cluster=cluster,
+                cluster_timeout=cluster_timeout,
+                report_dir=report_dir,
+                partition_size=partition_size,
+                progress=progress,
+            )
+        )
+        for rendered in results:
             _write(rendered.data)
             summary.merge(rendered.tally)
             meter.tick(rendered.tally.documents)

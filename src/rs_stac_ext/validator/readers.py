@@ -30,6 +30,7 @@ __all__ = [
     "parse_deferred",
     "read_inputs",
     "read_ndjson_range",
+    "read_ndjson_stream",
 ]
 
 NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".geojsonl", ".ndgeojson")
@@ -556,11 +557,37 @@ def read_ndjson_range(
     Yields:
         One record per document, in file order.
     """
-    reader = _Reader(dataclasses.replace(settings, defer_parsing=False))
     with Path(path).open("rb") as stream:
         stream.seek(start)
-        lines = split_lines(stream, settings.max_bytes, total=end - start)
-        yield from reader.read_lines(lines, path, start=first_line)
+        yield from read_ndjson_stream(stream, path, first_line, settings, total=end - start)
+
+
+def read_ndjson_stream(
+    stream: IO[bytes],
+    source: str,
+    first_line: int,
+    settings: ReaderSettings,
+    *,
+    total: int | None = None,
+) -> Iterator[InputDocument]:
+    """Read the lines of an NDJSON stream that starts at the start of a line.
+
+    Cluster workers use this for their share of a file that lives elsewhere (a local path
+    under another name, an HTTP range, an S3 object).
+
+    Args:
+        stream: The stream, positioned at the start of a line.
+        source: The name the records carry (the input as the user gave it).
+        first_line: The 1-based number of the first line of the stream.
+        settings: Limits; parsing is never deferred here.
+        total: Read at most this many bytes (``None``: to the end of the stream).
+
+    Yields:
+        One record per document, in stream order.
+    """
+    reader = _Reader(dataclasses.replace(settings, defer_parsing=False))
+    lines = split_lines(stream, settings.max_bytes, total=total)
+    yield from reader.read_lines(lines, source, start=first_line)
 
 
 def read_inputs(
