@@ -126,17 +126,19 @@ def _local_cluster(text: str) -> Iterator[Client]:
     if count and not (count.isdigit() and int(count) > 0):
         raise ClusterError(f"invalid cluster {text!r}: expected local or local:N (N workers)")
     workers = int(count) if count else default_jobs()
-    with (
-        LocalCluster(
+    try:
+        local = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # A free port: the default 8787 may be taken by another cluster on this machine.
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.CRITICAL,  # failures are reported, not logged
-        ) as local,
-        Client(local, set_as_default=False) as client,
-    ):
+        )
+    except Exception as exc:
+        raise ClusterError(f"the local cluster did not start: {_reason(exc)}") from None
+    with local, Client(local, set_as_default=False) as client:
         yield client
 
 
