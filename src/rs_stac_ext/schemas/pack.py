@@ -25,11 +25,10 @@ valid JSON is reported by the resolver as unavailable, like any other unusable s
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -429,21 +428,13 @@ def write_pack(target: Path, schemas: Iterable[PackedSchema]) -> list[PackEntry]
     }
     import zipfile
 
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-                archive.writestr(MANIFEST_NAME, manifest_text.encode())
-                for entry in entries:
-                    archive.writestr(entry.path, chosen[entry.identifier].data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise
+    from rs_stac_ext.schemas.resolver import write_atomically  # resolver imports this module
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        archive.writestr(MANIFEST_NAME, manifest_text.encode())
+        for entry in entries:
+            archive.writestr(entry.path, chosen[entry.identifier].data)
+    write_atomically(target, buffer.getvalue())
     return entries

@@ -270,7 +270,7 @@ def _parse_object(data: bytes) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
@@ -754,7 +754,7 @@ class SchemaResolver:
             target = _inside(root, str(layout))
             if target is None:
                 raise OSError(f"{layout} would leave the cache folder")
-            _write_atomically(target, data)
+            write_atomically(target, data)
         except OSError as exc:
             warnings.warn(
                 f"could not write {uri} to the schema cache {root}: {exc}",
@@ -878,11 +878,11 @@ class SchemaResolver:
                 target = _inside(folder, str(relative))
                 if target is None:
                     raise OSError(f"{relative} would leave the export folder {folder}")
-                _write_atomically(target, data)
+                write_atomically(target, data)
                 written[relative] = data
             schema_map[found.uri] = str(relative)
         map_path = folder / SCHEMA_MAP_NAME
-        _write_atomically(
+        write_atomically(
             map_path, (json.dumps(schema_map, indent=2, sort_keys=True) + "\n").encode()
         )
         base = folder.resolve()
@@ -895,5 +895,5 @@ class SchemaResolver:
             lines.append(
                 f"--schema-map {shlex.quote(uri)} {shlex.quote(str(base / relative_path))}"
             )
-        _write_atomically(folder / STAC_VALIDATOR_ARGS_NAME, ("\n".join(lines) + "\n").encode())
+        write_atomically(folder / STAC_VALIDATOR_ARGS_NAME, ("\n".join(lines) + "\n").encode())
         return map_path
