@@ -113,10 +113,7 @@ def serve_command(
     from rs_stac_ext.errors import RsStacExtError
     from rs_stac_ext.server.config import load_config
 
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    # The local-mode warning is a security notice: shown whatever the chosen level.
-    server_log = logging.getLogger("rs_stac_ext.server")
-    server_log.setLevel(min(server_log.getEffectiveLevel(), logging.WARNING))
+    _configure_logging(log_level)
     try:
         config = load_config(config_path) if config_path is not None else None
         app = create_app(catalog, config)
@@ -124,6 +121,14 @@ def serve_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     uvicorn.run(app, host=host, port=port, root_path=root_path, log_level=log_level)
+
+
+def _configure_logging(log_level: str) -> None:
+    """Log at the chosen level; the server's own warnings always show."""
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # The local-mode warning is a security notice: shown whatever the chosen level.
+    server_log = logging.getLogger("rs_stac_ext.server")
+    server_log.setLevel(min(server_log.getEffectiveLevel(), logging.WARNING))
 
 
 def _serve_pgstac(
@@ -150,9 +155,7 @@ def _serve_pgstac(
     from rs_stac_ext.errors import RsStacExtError
     from rs_stac_ext.server.config import load_config
 
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    server_log = logging.getLogger("rs_stac_ext.server")
-    server_log.setLevel(min(server_log.getEffectiveLevel(), logging.WARNING))
+    _configure_logging(log_level)
     try:
         config = load_config(config_path) if config_path is not None else None
         version = pgstac_db.check_database(dsn)
