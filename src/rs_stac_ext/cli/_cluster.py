@@ -27,14 +27,14 @@ class ClusterCommandError(click.ClickException):
 
 
 def cluster_options(function: Any) -> Any:
-    """Add ``--cluster``, ``--cluster-timeout``, ``--report-dir`` and ``--partition-size``.
+    """Add ``--cluster``, ``--cluster-timeout``, ``--report-dir`` and the partition sizes.
 
     Args:
         function: The command callback.
 
     Returns:
         The callback with the options (parameters ``cluster``, ``cluster_timeout``,
-        ``report_dir`` and ``partition_size``).
+        ``report_dir``, ``partition_size`` and ``partition_items``).
     """
     options = [
         click.option(
@@ -67,6 +67,13 @@ def cluster_options(function: Any) -> Any:
             help="With --cluster: partition size of an NDJSON file [default: 8 per worker, "
             "at most 4 MiB].",
         ),
+        click.option(
+            "--partition-items",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="With --cluster: Items per partition of a pgstac database [default: 2000].",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -82,6 +89,7 @@ def cluster_results(
     cluster_timeout: float,
     report_dir: str | None,
     partition_size: int | None,
+    partition_items: int | None,
     progress: bool | None,
 ) -> Iterator[Rendered]:
     """Run the validation on a cluster and yield what to print, partition by partition.
@@ -107,6 +115,7 @@ def cluster_results(
                 cluster=cluster,
                 connect_timeout=cluster_timeout,
                 partition_bytes=partition_size,
+                partition_items=partition_items,
                 on_partition=meter,
             )
             yield Rendered(b"", summary.tally)
@@ -118,6 +127,7 @@ def cluster_results(
             cluster=cluster,
             connect_timeout=cluster_timeout,
             partition_bytes=partition_size,
+            partition_items=partition_items,
             on_partition=meter,
         )
     except ClusterError as exc:

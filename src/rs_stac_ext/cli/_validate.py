@@ -17,6 +17,7 @@ from rs_stac_ext.cli._common import (
     resolver_options,
     resolver_settings,
 )
+from rs_stac_ext.cli._database import database_filters, database_options
 from rs_stac_ext.errors import UnknownIdentifierError
 from rs_stac_ext.schemas import FormatMode
 from rs_stac_ext.validator.engine import Engine
@@ -90,6 +91,7 @@ __all__ = ["validate_command"]
 @click.option("-q", "--quiet", is_flag=True, help="Text output: only documents with problems.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr [default: tty].")
 @cluster_options
+@database_options
 def validate_command(
     inputs: tuple[str, ...],
     schema: str | None,
@@ -112,9 +114,12 @@ def validate_command(
     cluster_timeout: float,
     report_dir: str | None,
     partition_size: int | None,
+    partition_items: int | None,
+    collections: tuple[str, ...],
+    datetime_filter: str | None,
     **options: Any,
 ) -> None:
-    """Validate STAC documents: files, folders, NDJSON, '-' (stdin) or STAC API URLs.
+    """Validate STAC documents: files, folders, NDJSON, '-', STAC API URLs or pgstac databases.
 
     Each document is checked against the STAC core schema, every schema in its
     stac_extensions and the rules a schema cannot express. Every problem is reported with
@@ -126,6 +131,7 @@ def validate_command(
     from rs_stac_ext.validator.report import Progress, Renderer, Summary, unchecked_text
     from rs_stac_ext.validator.validation import ValidationOptions, default_jobs, validate_mapped
 
+    database = database_filters(inputs, collections, datetime_filter)
     resolver = resolver_settings(**options)
     settings = ValidationOptions(
         schema=schema,
@@ -143,6 +149,7 @@ def validate_command(
             allow_hosts=resolver.allow_hosts,
             timeout=resolver.timeout,
             ca_bundle=resolver.ca_bundle,
+            **database,
         ),
     )
     # Workers (or this process, with one job) render the output; here it is only written.
@@ -164,6 +171,7 @@ def validate_command(
                 cluster_timeout=cluster_timeout,
                 report_dir=report_dir,
                 partition_size=partition_size,
+                partition_items=partition_items,
                 progress=progress,
             )
         )

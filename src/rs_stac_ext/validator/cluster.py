@@ -256,6 +256,7 @@ def validate_on_cluster(
     stdin: IO[bytes] | None = None,
     batch_size: int = 256,
     partition_bytes: int | None = None,
+    partition_items: int | None = None,
     retries: int = 2,
     report_dir: str | None = None,
     on_partition: Callable[[PartitionDone], None] | None = None,
@@ -271,8 +272,9 @@ def validate_on_cluster(
     Args:
         inputs: As for :func:`~rs_stac_ext.validator.validation.validate`, plus remote NDJSON
             (``https://host/items.ndjson`` on an allowed host, ``s3://bucket/items.ndjson``),
-            read by the workers by byte ranges. Local NDJSON files are read by the workers at
-            the same absolute path (a shared file system).
+            read by the workers by byte ranges, and pgstac databases (``postgresql://...``),
+            queried by the workers by ranges of Items. Local NDJSON files are read by the
+            workers at the same absolute path (a shared file system).
         transform: Turns a partition's reports, in order, into what travels back (it runs on
             the workers; it must be picklable: a module-level function or the instance of a
             module-level class).
@@ -283,6 +285,7 @@ def validate_on_cluster(
         batch_size: Documents per partition for inputs the client reads itself.
         partition_bytes: Partition size of an NDJSON file (default: eight partitions per
             worker thread, at most 4 MiB).
+        partition_items: Items per partition of a pgstac database (default 2000).
         retries: Times a task that raised is tried again.
         report_dir: Each partition also writes its reports as JSON lines to its own file
             (``part-000000.jsonl``...) in this folder (a path the workers see, or an fsspec
@@ -306,6 +309,7 @@ def validate_on_cluster(
             stdin=stdin,
             batch_size=batch_size,
             partition_bytes=partition_bytes,
+            partition_items=partition_items,
             retries=retries,
             report_dir=report_dir,
             on_partition=on_partition,
@@ -322,6 +326,7 @@ def _run(
     stdin: IO[bytes] | None,
     batch_size: int,
     partition_bytes: int | None,
+    partition_items: int | None,
     retries: int,
     report_dir: str | None,
     on_partition: Callable[[PartitionDone], None] | None,
@@ -357,6 +362,7 @@ def _run(
         stdin=stdin,
         batch_size=batch_size,
         part_bytes_limit=partition_bytes,
+        **({} if partition_items is None else {"items_per_part": partition_items}),
     )
     pending: deque[tuple[int, Part, Future[Any]]] = deque()
     chain: dict[str, Any] = {}  # per remote object: the line feeds before its next partition
@@ -501,6 +507,7 @@ def validate_to_directory(
     connect_timeout: float = CONNECT_TIMEOUT,
     stdin: IO[bytes] | None = None,
     partition_bytes: int | None = None,
+    partition_items: int | None = None,
     retries: int = 2,
     on_partition: Callable[[PartitionDone], None] | None = None,
 ) -> DirectorySummary:
@@ -519,6 +526,7 @@ def validate_to_directory(
         connect_timeout: Seconds allowed to reach the scheduler.
         stdin: Stream to read for ``-``.
         partition_bytes: As for :func:`validate_on_cluster`.
+        partition_items: As for :func:`validate_on_cluster`.
         retries: As for :func:`validate_on_cluster`.
         on_partition: Called with each partition's :class:`PartitionDone`, in order.
 
@@ -552,6 +560,7 @@ def validate_to_directory(
         connect_timeout=connect_timeout,
         stdin=stdin,
         partition_bytes=partition_bytes,
+        partition_items=partition_items,
         retries=retries,
         report_dir=report_dir,
         on_partition=record,

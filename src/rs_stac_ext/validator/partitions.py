@@ -9,6 +9,9 @@ Three kinds of partition:
 * :class:`RemotePart` -- a byte range of an NDJSON object over HTTP(S) or in S3. The client
   only asks for the object's size; which lines start in the range, and their numbers, is
   worked out by the workers (a first, cheap task counts the line feeds of each range).
+* :class:`~rs_stac_ext.validator.pgstac_source.DatabasePart` -- a run of one Collection's
+  Items in a pgstac database, between two ``(datetime, id)`` keys; workers query it with
+  their own connection.
 * :class:`BatchPart` -- documents the client read itself (JSON files, folders, catalogs, STAC
   API pages, stdin), sent to a worker as they are (NDJSON lines unparsed).
 
@@ -23,6 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+from rs_stac_ext.validator.pgstac_source import (
+    ITEMS_PER_PART,
+    DatabasePart,
+    is_database_url,
+    plan_database,
+    read_database_part,
+)
 from rs_stac_ext.validator.readers import (
     NDJSON_SUFFIXES,
     InputDocument,
@@ -111,12 +121,12 @@ class BatchPart:
         return f"{first.location} to {last.location} ({len(self.records)} document(s))"
 
 
-Part = FilePart | RemotePart | BatchPart
+Part = FilePart | RemotePart | BatchPart | DatabasePart
 
 
 def part_bytes(part: Part) -> int:
-    """The bytes a partition covers (0 for a batch)."""
-    return 0 if isinstance(part, BatchPart) else part.end - part.start
+    """The bytes a partition covers (0 for a batch or a database range)."""
+    return part.end - part.start if isinstance(part, FilePart | RemotePart) else 0
 
 
 # ---------------------------------------------------------------------------------- planning
@@ -130,6 +140,7 @@ def plan(
     stdin: IO[bytes] | None = None,
     batch_size: int = 256,
     part_bytes_limit: int | None = None,
+    items_per_part: int = ITEMS_PER_PART,
 ) -> Iterator[Part]:
     """Cut inputs into partitions, in input order (on the client).
 
@@ -144,6 +155,7 @@ def plan(
         batch_size: Documents per batch.
         part_bytes_limit: Partition size of a file, in bytes (default: eight partitions per
             worker, at most 4 MiB).
+        items_per_part: Items per partition of a pgstac database.
 
     Yields:
         The partitions.
@@ -166,6 +178,10 @@ def plan(
         elif target is not None and is_remote_ndjson(target):
             yield from flush()
             yield from _remote_parts(target, reader, workers, part_bytes_limit)
+        elif target is not None and is_database_url(target):
+            yield from flush()
+            for planned in plan_database(target, reader, items_per_part):
+                yield planned if isinstance(planned, DatabasePart) else BatchPart((planned,))
         else:
             pending.append(item)
     yield from flush()
@@ -234,6 +250,8 @@ def read_part(
     if isinstance(part, BatchPart):
         for record in part.records:
             yield from parse_deferred(record, reader)
+    elif isinstance(part, DatabasePart):
+        yield from read_database_part(part, reader)
     elif isinstance(part, FilePart):
         with Path(part.path).open("rb") as stream:
             stream.seek(part.start)

@@ -105,6 +105,9 @@ class ReaderSettings:
             parse elsewhere (in a worker process).
         ca_bundle: A PEM file of the only certificate authorities trusted over https
             (default: ``$RS_STAC_CA_BUNDLE``, else the system's trust store).
+        collections: For a pgstac database input: read only these Collections.
+        datetime: For a pgstac database input: read only Items whose time meets this
+            RFC 3339 instant or interval (``A/B``, ``..`` for an open end).
     """
 
     split_collections: bool = True
@@ -116,6 +119,8 @@ class ReaderSettings:
     timeout: float = 30.0
     defer_parsing: bool = False
     ca_bundle: Path | None = None
+    collections: tuple[str, ...] = ()
+    datetime: str | None = None
 
 
 @dataclass
@@ -202,6 +207,11 @@ class _Reader:
             return
         if urlsplit(target).scheme in {"http", "https"}:
             yield from self.read_url(target)
+            return
+        if target.lower().startswith(("postgresql://", "postgres://")):
+            from rs_stac_ext.validator.pgstac_source import read_database
+
+            yield from read_database(target, self.settings)
             return
         path = Path(target)
         if path.is_dir():
