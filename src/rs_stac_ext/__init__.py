@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
 
     from distributed import Client
 
@@ -40,6 +40,8 @@ def validate(
     *,
     jobs: int = 1,
     cluster: str | Client | None = None,
+    collections: Sequence[str] | None = None,
+    datetime: str | None = None,
 ) -> Iterator[DocumentReport]:
     """Validate documents and yield one report each, in input order.
 
@@ -48,16 +50,26 @@ def validate(
     validator's modules are imported on first use, so importing ``rs_stac_ext`` stays light.
 
     Args:
-        inputs: Paths, folders, ``-``, http(s) URLs or parsed documents, in any mix; with
-            ``cluster``, also remote NDJSON (``https://...ndjson``, ``s3://...ndjson``).
+        inputs: Paths, folders, ``-``, http(s) URLs, pgstac databases (``postgresql://...``;
+            credentials from the environment) or parsed documents, in any mix (one path or
+            URL alone may be given as a string); with ``cluster``, also remote NDJSON
+            (``https://...ndjson``, ``s3://...ndjson``).
         options: How to validate (core schema, rules, format checks, schema sources...).
         jobs: Worker processes (ignored with ``cluster``).
         cluster: Validate on a Dask cluster: ``tcp://host:port``, ``local``, ``local:N`` or a
             ``distributed.Client`` (needs ``rs-stac-ext[dask]``).
+        collections: For a pgstac database: only these Collections (sets
+            ``options.reader.collections``).
+        datetime: For a pgstac database: only Items whose time meets this RFC 3339 instant or
+            interval (``A/B``, ``..`` for an open end; sets ``options.reader.datetime``).
 
     Returns:
         The reports, one per document.
     """
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if collections is not None or datetime is not None:
+        options = _with_filters(options, collections, datetime)
     if cluster is not None:
         from rs_stac_ext.validator.cluster import validate_on_cluster
 
@@ -69,6 +81,22 @@ def validate(
     from rs_stac_ext.validator.validation import validate as _validate
 
     return _validate(inputs, options, jobs=jobs)
+
+
+def _with_filters(
+    options: ValidationOptions | None, collections: Sequence[str] | None, datetime: str | None
+) -> ValidationOptions:
+    import dataclasses
+
+    from rs_stac_ext.validator.validation import ValidationOptions
+
+    settings = options or ValidationOptions()
+    reader = settings.reader
+    if collections is not None:
+        reader = dataclasses.replace(reader, collections=tuple(collections))
+    if datetime is not None:
+        reader = dataclasses.replace(reader, datetime=datetime)
+    return dataclasses.replace(settings, reader=reader)
 
 
 __all__ = [

@@ -228,9 +228,11 @@ def connect(url: str, settings: ReaderSettings) -> psycopg.Connection[Any]:
         connection.execute("SET search_path TO pgstac, public")
         connection.commit()
         connection.read_only = True
-        row = connection.execute(
-            "SELECT to_regprocedure('pgstac.content_hydrate(pgstac.items, jsonb)') IS NOT NULL"
-        ).fetchone()
+        row = connection.execute("SELECT to_regnamespace('pgstac') IS NOT NULL").fetchone()
+        if row and row[0]:
+            row = connection.execute(
+                "SELECT to_regprocedure('pgstac.content_hydrate(pgstac.items, jsonb)') IS NOT NULL"
+            ).fetchone()
         connection.rollback()
     except psycopg.Error as exc:
         connection.close()
