@@ -21,7 +21,7 @@ each worker opens its own connection with its own environment's credentials.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -271,7 +271,7 @@ def _failure(url: str, message: str) -> InputDocument:
 # ---------------------------------------------------------------------------- reading locally
 
 
-def read_database(url: str, settings: ReaderSettings) -> Iterator[InputDocument]:
+def read_database(url: str, settings: ReaderSettings) -> Generator[InputDocument, None, None]:
     """Yield every Item the settings select, hydrated, in (Collection, datetime, id) order.
 
     A database that cannot be read, a malformed ``datetime`` and a Collection named in
