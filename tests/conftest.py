@@ -84,3 +84,23 @@ def s3_store() -> Iterator[S3Store]:
     """A SeaweedFS S3 gateway on loopback, for the whole session."""
     with seaweedfs() as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[Any]:
+    """A local Dask cluster of two worker processes on loopback, for the whole session."""
+    import logging
+
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as connected,
+    ):
+        yield connected

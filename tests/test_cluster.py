@@ -45,23 +45,10 @@ def dicts(reports: Any) -> list[dict[str, Any]]:
     return [report.to_dict() for report in reports]
 
 
-@pytest.fixture(scope="session")
-def client() -> Iterator[Any]:
-    """A local cluster of two worker processes on loopback, for the whole session."""
-    import logging
-
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        distributed.Client(cluster, set_as_default=False) as connected,
-    ):
-        yield connected
+@pytest.fixture
+def client(dask_client: Any) -> Any:
+    """The session's local cluster of two worker processes (see conftest)."""
+    return dask_client
 
 
 @pytest.fixture(scope="session")

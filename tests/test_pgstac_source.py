@@ -33,7 +33,7 @@ from rs_stac_ext.validator.pgstac_source import (
     read_database,
 )
 from rs_stac_ext.validator.readers import ReaderSettings
-from rs_stac_ext.validator.validation import validate
+from rs_stac_ext.validator.validation import ValidationOptions, validate
 from services_support import Postgres
 
 pytestmark = pytest.mark.pgstac
@@ -432,3 +432,22 @@ def test_a_malformed_url_is_a_clear_error() -> None:
     assert "cannot connect to postgresql://" in result.output
     assert "notaport" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.dask
+def test_a_dask_dataframe_of_the_database_reports(database: Database, dask_client: Any) -> None:
+    pandas = pytest.importorskip("pandas")
+    from rs_stac_ext.validator.dask_dataframe import report_frame, reports_dataframe
+
+    settings = ReaderSettings(collections=("s2-aux", "ties"))
+    frame = reports_dataframe([database.url], ValidationOptions(reader=settings), partition_items=6)
+    assert frame.npartitions == 5 + 2
+    computed = dask_client.compute(frame).result().reset_index(drop=True)
+    local = report_frame(validate([database.url], ValidationOptions(reader=settings)))
+    pandas.testing.assert_frame_equal(computed, local)
+    assert list(local["source"]) == expected_order(
+        database, database.items["s2-aux"] + database.items["ties"]
+    )
+    chosen = database.items["s2-aux"] + database.items["ties"]
+    broken = sum(1 for d in chosen if isinstance(d["properties"]["auxip:id"], int))
+    assert (local["verdict"] == "invalid").sum() == broken == 6

@@ -11,22 +11,23 @@ For people who already build their own Dask graphs:
   :class:`~rs_stac_ext.validator.readers.InputDocument` records.
 
 Both build one validator per worker thread (schemas compiled once), never one per document.
-To get a dask.dataframe, map reports to flat records first, e.g.
-``reports.map(report_record).to_dataframe()`` (pandas needed).
+For a dask.dataframe of flat report records, see
+:mod:`rs_stac_ext.validator.dask_dataframe`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from rs_stac_ext.validator.validation import DocumentReport, ValidationOptions
 
 if TYPE_CHECKING:
     import dask.bag
+    from dask.delayed import Delayed
 
-__all__ = ["read_reports", "report_record", "validate_bag"]
+__all__ = ["delayed_partitions", "read_reports", "report_record", "validate_bag"]
 
 
 def read_reports(
@@ -35,6 +36,7 @@ def read_reports(
     *,
     workers: int = 8,
     partition_bytes: int | None = None,
+    partition_items: int | None = None,
     stdin: IO[bytes] | None = None,
 ) -> dask.bag.Bag:
     """Return a lazy bag of the reports on some inputs, in input order.
@@ -49,12 +51,55 @@ def read_reports(
         workers: Worker threads the bag is meant for (at least eight partitions each, when a
             file is big enough).
         partition_bytes: Partition size of an NDJSON file (default: at most 4 MiB).
+        partition_items: Items per partition of a pgstac database (default 2000).
         stdin: Stream to read for ``-``.
 
     Returns:
         A bag of :class:`~rs_stac_ext.validator.validation.DocumentReport`.
     """
     import dask.bag
+
+    bag: dask.bag.Bag = dask.bag.from_delayed(
+        delayed_partitions(
+            inputs,
+            list,
+            options,
+            workers=workers,
+            partition_bytes=partition_bytes,
+            partition_items=partition_items,
+            stdin=stdin,
+        )
+    )
+    return bag
+
+
+def delayed_partitions(
+    inputs: Iterable[Any],
+    transform: Callable[[list[DocumentReport]], Any],
+    options: ValidationOptions | None = None,
+    *,
+    workers: int = 8,
+    partition_bytes: int | None = None,
+    partition_items: int | None = None,
+    stdin: IO[bytes] | None = None,
+) -> list[Delayed]:
+    """Plan the inputs (here) into one delayed task per partition, in input order.
+
+    Each task reads and checks its partition where Dask runs it and returns what
+    ``transform`` makes of its reports (a module-level function: it travels to the workers).
+
+    Args:
+        inputs: As for :func:`read_reports`.
+        transform: Turns a partition's reports, in order, into the task's result.
+        options: How to validate.
+        workers: As for :func:`read_reports`.
+        partition_bytes: As for :func:`read_reports`.
+        partition_items: As for :func:`read_reports`.
+        stdin: Stream to read for ``-``.
+
+    Returns:
+        The tasks.
+    """
     from dask.delayed import delayed
 
     from rs_stac_ext.validator import _cluster_tasks as tasks
@@ -65,9 +110,15 @@ def read_reports(
     setup = tasks.WorkerSetup(settings, uuid.uuid4().hex[:16])
     before: dict[str, Any] = {}
     pieces = []
+    sizes = {} if partition_items is None else {"items_per_part": partition_items}
     for index, part in enumerate(
         plan(
-            inputs, settings.reader, workers=workers, stdin=stdin, part_bytes_limit=partition_bytes
+            inputs,
+            settings.reader,
+            workers=workers,
+            stdin=stdin,
+            part_bytes_limit=partition_bytes,
+            **sizes,
         )
     ):
         feeds: Any = None
@@ -76,9 +127,8 @@ def read_reports(
             if part.end < part.size:
                 counted = delayed(tasks.count_part, pure=True)(part, setup)
                 before[part.source] = delayed(tasks.add, pure=True)(feeds, counted)
-        pieces.append(delayed(tasks.run_part, pure=True)(part, feeds, setup, list, index))
-    bag: dask.bag.Bag = dask.bag.from_delayed(pieces)
-    return bag
+        pieces.append(delayed(tasks.run_part, pure=True)(part, feeds, setup, transform, index))
+    return pieces
 
 
 def validate_bag(documents: dask.bag.Bag, options: ValidationOptions | None = None) -> dask.bag.Bag:
