@@ -50,6 +50,8 @@ API_MODULES = (
     "rs_stac_ext.validator.validation",
     "rs_stac_ext.validator.cluster",
     "rs_stac_ext.validator.dask_bag",
+    "rs_stac_ext.validator.dask_dataframe",
+    "rs_stac_ext.validator.pgstac_source",
     "rs_stac_ext.schemas.resolver",
     "rs_stac_ext.validator.rules",
     "rs_stac_ext.models",
