@@ -212,8 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}"
     text = "\n".join(
         [
-            "# pgstac input",
-            "",
             f"{machine}; wall seconds of the whole command (start-up, connection, and for the",
             "clusters their start), Items read from a pgstac database on the same machine.",
             "",
