@@ -197,6 +197,8 @@ def test_the_command_finds_the_invalid_items_and_names_each_one(database: Databa
     assert len(invalid) == 12
     assert {e["path"] for r in invalid for e in r["errors"]} == {"/properties/auxip:id"}
     assert "80 document(s): 68 valid, 12 invalid" in result.stderr
+    processes = run(database.url, "--format", "json", "-j", "2")
+    assert (processes.exit_code, processes.stdout) == (1, result.stdout)
 
 
 def test_ties_in_time_come_in_byte_order_of_their_ids(database: Database) -> None:
@@ -451,3 +453,25 @@ def test_a_dask_dataframe_of_the_database_reports(database: Database, dask_clien
     chosen = database.items["s2-aux"] + database.items["ties"]
     broken = sum(1 for d in chosen if isinstance(d["properties"]["auxip:id"], int))
     assert (local["verdict"] == "invalid").sum() == broken == 6
+
+
+@pytest.mark.dask
+def test_workers_connect_with_their_own_credentials(
+    database: Database, reader_role: str, dask_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rs_stac_ext
+
+    # The client may log in; the session's workers, started without PGPASSWORD, may not: the
+    # client's password never travels to them. Their partition fails for good and says so.
+    monkeypatch.setenv("PGPASSWORD", SECRET)
+    reports = list(rs_stac_ext.validate(reader_role, collections=["ties"], cluster=dask_client))
+    assert len(reports) == 1
+    (report,) = reports
+    assert report.source == f"{database.name}#ties"
+    assert report.verdict.value == "invalid"
+    message = report.errors[0].message
+    assert report.errors[0].keyword == "read/io"
+    assert message.startswith(f"{database.name}#ties Items from 2024-03-01T00:00:00+00:00")
+    assert "(10 Item(s)) could not be checked on the cluster: cannot connect to" in message
+    assert "no password supplied" in message
+    assert SECRET not in message

@@ -20,7 +20,6 @@ each worker opens its own connection with its own environment's credentials.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -451,29 +450,18 @@ def plan_database(
         )
 
 
-_CONNECTIONS = threading.local()
-
-
-def _worker_connection(url: str, settings: ReaderSettings) -> psycopg.Connection[Any]:
-    """This thread's connection to a database, opened on first use and kept for the run."""
-    pool: dict[str, Any] = _CONNECTIONS.__dict__.setdefault("connections", {})
-    connection = pool.get(url)
-    if connection is None or connection.closed or connection.broken:
-        connection = connect(url, settings)
-        pool[url] = connection
-    return connection
-
-
 def read_database_part(part: DatabasePart, settings: ReaderSettings) -> Iterator[InputDocument]:
     """Yield the Items of a partition, hydrated, in order (on a worker).
 
     Raises:
-        DatabaseSourceError: The database cannot be reached (the task is tried again).
-        psycopg.Error: Reading failed (the task is tried again).
+        DatabaseSourceError: The database cannot be reached or reading failed (the task is
+            tried again).
     """
     import psycopg
 
-    connection = _worker_connection(part.url, settings)
+    # A connection per partition: a partition is seconds of work, a connection milliseconds,
+    # and a long-lived cluster then holds no idle connection between runs.
+    connection = connect(part.url, settings)
     interval = parse_interval(part.datetime) if part.datetime else None
     selection = _Filter((part.collection,), interval)
     where, params = selection.sql()
@@ -485,7 +473,7 @@ def read_database_part(part: DatabasePart, settings: ReaderSettings) -> Iterator
     query = f"{_SELECT} WHERE {where} ORDER BY {_ORDER}"
     records: list[InputDocument] = []
     try:
-        with connection.cursor(name="rs_stac_validate_part") as cursor:
+        with connection, connection.cursor(name="rs_stac_validate_part") as cursor:
             cursor.itersize = _FETCH
             cursor.execute(query, params)
             for collection, item_id, text in cursor:
@@ -498,10 +486,8 @@ def read_database_part(part: DatabasePart, settings: ReaderSettings) -> Iterator
                         settings,
                     )
                 )
-    except psycopg.Error:
-        connection.close()  # a fresh connection for the retry
-        raise
+    except psycopg.Error as exc:
+        raise DatabaseSourceError(f"reading Items failed: {_first_line(exc)}") from None
     finally:
-        if not connection.closed:
-            connection.rollback()
+        connection.close()
     yield from records
