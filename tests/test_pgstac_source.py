@@ -475,3 +475,36 @@ def test_workers_connect_with_their_own_credentials(
     assert "(10 Item(s)) could not be checked on the cluster: cannot connect to" in message
     assert "no password supplied" in message
     assert SECRET not in message
+
+
+def test_sources_percent_encode_what_a_fragment_would_confuse() -> None:
+    from rs_stac_ext.validator.pgstac_source import _item_source
+
+    assert (
+        _item_source("postgresql://db:5432/stac", "s1/aux", "a#b c%d:e@f")
+        == "postgresql://db:5432/stac#s1%2Faux/a%23b%20c%25d:e@f"
+    )
+
+
+def test_the_benchmark_script_runs_on_a_small_database(pgstac_db: Postgres, tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "pgstac.py"
+    small = ["--auxip", "30", "--core-dates", "40", "--partition-items", "9"]
+    done = subprocess.run(
+        [sys.executable, str(script), "--dsn", pgstac_db.dsn, *small, "--results", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads((tmp_path / "pgstac-results.json").read_text(encoding="utf-8"))["rows"]
+    assert [row["run"] for row in rows] == [
+        "read only, stored content (no hydration)",
+        "read only (cursor + content_hydrate)",
+        "one process",
+        "cluster local:1",
+        "cluster local:2",
+    ]
+    assert len({row["items"] for row in rows}) == 1
+    assert [row.get("same_as_one_process") for row in rows[3:]] == [True, True]
+    assert rows[2]["invalid"] > 0
