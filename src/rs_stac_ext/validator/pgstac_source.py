@@ -188,9 +188,13 @@ def database_name(connection: psycopg.Connection[Any]) -> str:
     return f"postgresql://{shown}:{info.port}/{quote(info.dbname, safe='')}"
 
 
+def _segment(text: str) -> str:
+    """Percent-encode what a URL fragment's path segment cannot hold as it is."""
+    return quote(text, safe="-._~!$&'()*+,;=:@")
+
+
 def _item_source(name: str, collection: str, item_id: str) -> str:
-    safe = "-._~!$&'()*+,;=:@"
-    return f"{name}#{quote(collection, safe=safe)}/{quote(item_id, safe=safe)}"
+    return f"{name}#{_segment(collection)}/{_segment(item_id)}"
 
 
 def connect(url: str, settings: ReaderSettings) -> psycopg.Connection[Any]:
@@ -312,7 +316,7 @@ def _missing_collections(
     for collection in selection.collections:
         if collection not in known:
             yield InputDocument(
-                f"{name}#{quote(collection, safe='')}",
+                f"{name}#{_segment(collection)}",
                 error=ReadError("usage", f"{name}: no collection {collection!r} in the database"),
             )
 
@@ -375,7 +379,7 @@ class DatabasePart:
     @property
     def source(self) -> str:
         """The Collection, as reports name it."""
-        return f"{self.name}#{quote(self.collection, safe='')}"
+        return f"{self.name}#{_segment(self.collection)}"
 
     def describe(self) -> str:
         """Where the partition is, for messages."""
