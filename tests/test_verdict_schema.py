@@ -345,3 +345,45 @@ def test_other_pattern_properties_are_left_alone() -> None:
     assert for_verdicts({ROOT: schema})[ROOT] == schema
     other_value = {**schema, "patternProperties": {"^(?!view:)": {"type": "string"}}}
     assert for_verdicts({ROOT: other_value})[ROOT] == other_value
+
+
+_kinds = st.sampled_from(["Feature", "Collection", "Catalog", 1, None])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=_kinds,
+    second=_kinds,
+    instance=st.fixed_dictionaries(
+        {},
+        optional={
+            "type": _kinds,
+            "a": st.sampled_from([0, 1, "x"]),
+            "b": st.sampled_from([0, 1, "x"]),
+        },
+    ),
+    keyword=st.sampled_from(["oneOf", "anyOf"]),
+)
+def test_type_discriminated_branches_give_the_same_verdicts(
+    first: Any, second: Any, instance: dict[str, Any], keyword: str
+) -> None:
+    """Adding a branch's ``type`` constant at its top keeps every verdict."""
+    import jsonschema
+
+    def branch(kind: Any, member: str) -> dict[str, Any]:
+        return {
+            "allOf": [
+                {
+                    "type": "object",
+                    "properties": {"type": {"const": kind}, member: {"type": "integer"}},
+                },
+                {"required": [member]},
+            ]
+        }
+
+    published = {"$schema": DRAFT7, keyword: [branch(first, "a"), branch(second, "b")]}
+    rewritten = for_verdicts({ROOT: published})[ROOT]
+    assert rewritten[keyword][0]["properties"] == {"type": {"const": first}}
+    fast = jsonschema_rs.Draft7Validator(rewritten)
+    reference = jsonschema.Draft7Validator(published)
+    assert fast.is_valid(instance) == reference.is_valid(instance)
