@@ -208,6 +208,16 @@ def test_ties_in_time_come_in_byte_order_of_their_ids(database: Database) -> Non
     assert ids[:3] == ["A-9", "B-1", "C-0"]
 
 
+def test_the_postgres_scheme_reads_the_same_database(database: Database) -> None:
+    short = database.url.replace("postgresql://", "postgres://", 1)
+    assert short.startswith("postgres://postgres@")
+    result = run(short, "--collection", "ties", "--format", "json")
+    assert result.exit_code == 1
+    assert [r["source"] for r in json_lines(result)] == expected_order(
+        database, database.items["ties"]
+    )
+
+
 def test_text_output_names_database_collection_and_item(database: Database) -> None:
     result = run(database.url, "--collection", "s2-aux", "-q")
     assert result.exit_code == 1
