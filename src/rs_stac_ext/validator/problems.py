@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     # python-jsonschema's errors, or the same shape built from jsonschema-rs's.
     AnyError = ValidationError | SchemaError
 
-__all__ = ["Problem", "check", "collect", "describe", "from_errors", "pointer"]
+__all__ = ["Problem", "check", "collect", "cut_list", "describe", "from_errors", "pointer"]
 
 _JSON_TYPES = {
     "NoneType": "null",
@@ -100,7 +100,7 @@ _LIST_ITEMS = 5
 _LIST_CHARS = 120
 
 
-def _listed(items: Sequence[str]) -> str:
+def cut_list(items: Sequence[str]) -> str:
     """Join items with commas; past five items or 120 characters, end with "… (N more)".
 
     The cut falls between items, never inside one: the first item is always shown whole.
@@ -119,7 +119,7 @@ def _listed(items: Sequence[str]) -> str:
 def _allowed_values(value: Any, instance: Any) -> str:
     """Word what an ``enum`` allows, cut at a whole value, with the value meant if one is close."""
     allowed = value if isinstance(value, list) else [value]
-    text = f"expected one of [{_listed([json.dumps(v, ensure_ascii=False) for v in allowed])}]"
+    text = f"expected one of [{cut_list([json.dumps(v, ensure_ascii=False) for v in allowed])}]"
     text += f", got {_show(instance)}"
     if isinstance(instance, str):
         names = [v for v in allowed if isinstance(v, str)]
