@@ -104,6 +104,30 @@ def test_an_enum_value_of_another_case_or_a_near_spelling_is_suggested() -> None
     assert "did you mean" not in enum_problem(["pan", "red", "green"], "blue").message
 
 
+def test_a_long_enum_among_alternatives_is_cut_and_kept_whole_in_expected() -> None:
+    values = list(range(30))
+    schema = {"anyOf": [{"properties": {"band": {"enum": values}}}, {"required": ["z"]}]}
+    (problem,) = collect(Draft7Validator(schema), {"band": 99}, "urn:test")
+    assert problem.message == (
+        "expected either `band` to be one of [0, 1, 2, 3, 4, … (25 more)], or the field 'z'"
+    )
+    assert problem.expected == values
+
+
+def test_alternatives_name_the_value_they_are_about() -> None:
+    schema = {
+        "properties": {
+            "code": {"oneOf": [{"pattern": "^EPSG:"}, {"pattern": "^IAU:"}]},
+            "step": {"anyOf": [{"minimum": 5}, {"multipleOf": 2}]},
+        }
+    }
+    found = collect(Draft7Validator(schema), {"code": "X", "step": 3}, "urn:test")
+    assert {p.path: p.message for p in found} == {
+        "/code": "expected either `code` to match ^EPSG:, or `code` to match ^IAU:",
+        "/step": "expected either `step` to be at least 5, or `step` to be a multiple of 2",
+    }
+
+
 @needs_mirror
 @ENGINES
 def test_eo_common_name_enum_from_the_published_schema(tmp_path: Path, engine: Engine) -> None:

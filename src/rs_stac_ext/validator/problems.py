@@ -60,8 +60,9 @@ class Problem:
             of the rule for checks a schema cannot express.
         schema_path: JSON pointer of the failing rule inside the schema (empty for rules).
         severity: ``error`` makes the document invalid; ``warning`` does not.
-        expected: The whole list a message may shorten: the values an ``enum`` allows, or the
-            field names of which at least one is expected; ``None`` otherwise.
+        expected: The whole list a message may shorten: the values an ``enum`` allows (for
+            alternatives, of their only ``enum``), or the field names of which at least one
+            is expected; ``None`` otherwise.
     """
 
     schema: str
@@ -232,7 +233,9 @@ def _alternatives_message(error: AnyError) -> str:
     if types is not None:
         instance: Any = error.instance
         return f"expected {' or '.join(types)}, got {_got(instance)} ({_show(instance)})"
-    return "expected " + _either(_alternatives(error, [], 0))
+    place = list(error.absolute_path)
+    here = _field(place[-1:]) if place else "the document"
+    return "expected " + _either(_alternatives(error, [], here, 0))
 
 
 # How deep alternatives inside alternatives are spelt out before "one of its allowed forms".
@@ -247,10 +250,11 @@ def _either(phrases: list[str]) -> str:
     return "one of: " + "; ".join(phrases[:-1]) + f"; or {phrases[-1]}"
 
 
-def _alternatives(error: AnyError, base: list[str | int], depth: int) -> list[str]:
+def _alternatives(error: AnyError, base: list[str | int], here: str, depth: int) -> list[str]:
     """Return what each failed alternative lacks, one phrase each.
 
-    Places are named relative to ``base``, the place of the outermost ``anyOf``/``oneOf``.
+    Places are named relative to the place of the outermost ``anyOf``/``oneOf`` (``base`` is
+    the way from there to this one), which itself is called ``here``.
     An alternative that is itself an open choice contributes its own alternatives.
     """
     fields = _any_of_fields(error)
@@ -261,9 +265,10 @@ def _alternatives(error: AnyError, base: list[str | int], depth: int) -> list[st
     for errors in _by_branch(error).values():
         only = errors[0]
         if len(errors) == 1 and _is_open_choice(only) and depth < _MAX_NESTING:
-            found = _alternatives(only, [*base, *only.relative_path], depth + 1)
+            found = _alternatives(only, [*base, *only.relative_path], here, depth + 1)
         else:
-            found = [" and ".join(_unique(_requirement(e, base, siblings, depth) for e in errors))]
+            words = _unique(_requirement(e, base, here, siblings, depth) for e in errors)
+            found = [" and ".join(words)]
         phrases.extend(phrase for phrase in found if phrase not in phrases)
     return phrases
 
@@ -308,17 +313,20 @@ _RELATIONS = {
 }
 
 
-def _requirement(error: AnyError, base: list[str | int], siblings: Any, depth: int) -> str:
+def _requirement(
+    error: AnyError, base: list[str | int], here: str, siblings: Any, depth: int
+) -> str:
     """Say what one error of an alternative asks for, as words that follow "expected"."""
     parts = [*base, *error.relative_path]
-    subject = _field(parts) if parts else "the value"
+    subject = _field(parts) if parts else here
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
     if keyword in {"anyOf", "oneOf"} and error.context:
         chosen = _chosen_branch(error)
         if chosen is not None:
-            return " and ".join(_unique(_requirement(e, parts, value, depth) for e in chosen))
+            words = _unique(_requirement(e, parts, here, value, depth) for e in chosen)
+            return " and ".join(words)
         types = _only_type_alternatives(error)
         if types is not None:
             return f"{subject} to be {' or '.join(types)}"
@@ -326,7 +334,7 @@ def _requirement(error: AnyError, base: list[str | int], siblings: Any, depth: i
         if counts is not None:
             return f"{subject} to have {counts} items"
         if depth < _MAX_NESTING:
-            inner = _alternatives(error, parts, depth + 1)
+            inner = _alternatives(error, parts, here, depth + 1)
             return inner[0] if len(inner) == 1 else "(" + " or ".join(inner) + ")"
         return f"{subject} to take one of its allowed forms"
     if keyword == "required":
@@ -343,7 +351,8 @@ def _requirement(error: AnyError, base: list[str | int], siblings: Any, depth: i
         return f"{subject} to be {_show(value)}"
     if keyword == "enum":
         allowed = value if isinstance(value, list) else [value]
-        return f"{subject} to be one of [{', '.join(_show(v) for v in allowed)}]"
+        shown = cut_list([json.dumps(v, ensure_ascii=False) for v in allowed])
+        return f"{subject} to be one of [{shown}]"
     if keyword == "pattern":
         return f"{subject} to match {value}"
     if keyword == "format":
@@ -358,6 +367,8 @@ def _requirement(error: AnyError, base: list[str | int], siblings: Any, depth: i
         return f"no field {_and(_unexpected_keys(error))}{_in(parts)}"
     if keyword == "uniqueItems":
         return f"{subject} to have unique items"
+    if keyword == "multipleOf":
+        return f"{subject} to be a multiple of {value}"
     return f"{subject}: {describe(error)}"
 
 
@@ -606,7 +617,19 @@ def _expected_list(error: AnyError) -> list[Any] | None:
     value: Any = error.validator_value
     if error.validator == "enum":
         return list(value) if isinstance(value, list) else [value]
+    if error.validator in {"anyOf", "oneOf"} and _any_of_fields(error) is None:
+        # An enum of one of the alternatives: its values, when it is the only one.
+        lists = {json.dumps(found, sort_keys=True): found for found in _enum_lists(error)}
+        return next(iter(lists.values())) if len(lists) == 1 else None
     return _any_of_fields(error)
+
+
+def _enum_lists(error: AnyError) -> Iterator[list[Any]]:
+    for sub in error.context:
+        value: Any = sub.validator_value
+        if sub.validator == "enum":
+            yield list(value) if isinstance(value, list) else [value]
+        yield from _enum_lists(sub)
 
 
 def _unmatched_member_type(error: AnyError) -> str | None:
