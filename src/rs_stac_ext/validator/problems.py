@@ -127,7 +127,7 @@ def _allowed_values(value: Any, instance: Any) -> str:
         same_but_case = [v for v in names if v.casefold() == instance.casefold()]
         close = same_but_case or difflib.get_close_matches(instance, names, n=1, cutoff=0.85)
         if close:
-            text += f"; did you mean {_show(close[0])}?"
+            text += f"; did you mean {json.dumps(close[0], ensure_ascii=False)}?"
     return text
 
 
