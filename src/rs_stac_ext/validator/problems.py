@@ -558,7 +558,9 @@ def _collection_link(error: AnyError, document: Any) -> str | None:
     )
     path = list(error.absolute_path)
     value: Any = error.validator_value
-    forbidden = error.validator == "false" or (error.validator == "not" and value in ({}, True))
+    forbidden = error.validator in {"false", None} or (
+        error.validator == "not" and value in ({}, True)
+    )
     if forbidden and path == ["collection"] and not linked:
         return 'field \'collection\' is set, but no link has "rel": "collection"'
     if error.validator == "required" and not path and linked and _names(value) == ["collection"]:
