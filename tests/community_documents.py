@@ -410,7 +410,9 @@ def single_field_mutations(
 ) -> Iterator[tuple[str, Json]]:
     """Yield ``(label, document)`` for every single edit of ``document``.
 
-    Each member or element is deleted once and replaced by each of :data:`MUTATION_VALUES`.
+    Each member or element is deleted once and replaced by each of :data:`MUTATION_VALUES`; a
+    prefixed member (``sat:orbit_state``) is also renamed to an unknown field of its prefix, once
+    longer and once shorter by a character (``sat:orbit_statex``, ``sat:orbit_stat``).
 
     Args:
         document: The document to mutate.
@@ -444,6 +446,17 @@ def single_field_mutations(
                 target = target[part]
             target[path[-1]] = copy.deepcopy(value)
             yield f"set {_pointer(path)} = {json.dumps(value)}", edited
+        name = path[-1]
+        if isinstance(name, str) and ":" in name:
+            for renamed in (name + "x", name[:-1]):
+                if renamed in parent:
+                    continue
+                edited = copy.deepcopy(document)
+                target = edited
+                for part in path[:-1]:
+                    target = target[part]
+                target[renamed] = target.pop(name)
+                yield f"rename {_pointer(path)} to {renamed}", edited
 
 
 def markers_of(identifier: str) -> tuple[str, ...]:

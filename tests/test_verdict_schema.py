@@ -297,3 +297,93 @@ def test_a_copied_target_keeps_reading_its_own_definitions() -> None:
     validator = _validator(rewritten)
     assert validator.is_valid({"a": "text"})
     assert not validator.is_valid({"a": 1})
+
+
+_PREFIX_NAMES = ["view:", "view:a", "view:ab", "view:b", "view:a.b", "view:x-y", "view", "vie", "a"]
+_member_names = st.one_of(
+    st.sampled_from(_PREFIX_NAMES),
+    st.builds(
+        lambda head, tail: head + tail,
+        st.sampled_from(_PREFIX_NAMES),
+        st.text(alphabet="ab.-:\n\u00e9", max_size=3),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    known=st.lists(st.sampled_from([*_PREFIX_NAMES[:6], "other"]), max_size=4, unique=True),
+    members=st.lists(st.dictionaries(_member_names, st.integers(0, 2), max_size=4), max_size=4),
+)
+def test_only_known_prefixed_fields_give_the_same_verdicts(
+    known: list[str], members: list[dict[str, int]]
+) -> None:
+    """The look-ahead form of "no unknown view: field" and its rewrite accept the same objects."""
+    import jsonschema
+
+    published = {
+        "$schema": DRAFT7,
+        "type": "object",
+        "properties": {name: {"type": "integer", "maximum": 1} for name in known},
+        "patternProperties": {"^(?!view:)": {}},
+        "additionalProperties": False,
+    }
+    rewritten = for_verdicts({ROOT: published})[ROOT]
+    assert "additionalProperties" not in rewritten
+    fast = jsonschema_rs.Draft7Validator(rewritten)
+    reference = jsonschema.Draft7Validator(published)
+    for instance in members:
+        assert fast.is_valid(instance) == reference.is_valid(instance), (known, instance)
+
+
+def test_other_pattern_properties_are_left_alone() -> None:
+    schema = {
+        "$schema": DRAFT7,
+        "patternProperties": {"^(?!view:).": {}},
+        "additionalProperties": False,
+    }
+    assert for_verdicts({ROOT: schema})[ROOT] == schema
+    other_value = {**schema, "patternProperties": {"^(?!view:)": {"type": "string"}}}
+    assert for_verdicts({ROOT: other_value})[ROOT] == other_value
+
+
+_kinds = st.sampled_from(["Feature", "Collection", "Catalog", 1, None])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=_kinds,
+    second=_kinds,
+    instance=st.fixed_dictionaries(
+        {},
+        optional={
+            "type": _kinds,
+            "a": st.sampled_from([0, 1, "x"]),
+            "b": st.sampled_from([0, 1, "x"]),
+        },
+    ),
+    keyword=st.sampled_from(["oneOf", "anyOf"]),
+)
+def test_type_discriminated_branches_give_the_same_verdicts(
+    first: Any, second: Any, instance: dict[str, Any], keyword: str
+) -> None:
+    """Adding a branch's ``type`` constant at its top keeps every verdict."""
+    import jsonschema
+
+    def branch(kind: Any, member: str) -> dict[str, Any]:
+        return {
+            "allOf": [
+                {
+                    "type": "object",
+                    "properties": {"type": {"const": kind}, member: {"type": "integer"}},
+                },
+                {"required": [member]},
+            ]
+        }
+
+    published = {"$schema": DRAFT7, keyword: [branch(first, "a"), branch(second, "b")]}
+    rewritten = for_verdicts({ROOT: published})[ROOT]
+    assert rewritten[keyword][0]["properties"] == {"type": {"const": first}}
+    fast = jsonschema_rs.Draft7Validator(rewritten)
+    reference = jsonschema.Draft7Validator(published)
+    assert fast.is_valid(instance) == reference.is_valid(instance)

@@ -18,6 +18,21 @@ Every step keeps the set of valid instances exactly:
   ``properties`` next to them; ``required`` lists join; ``dependencies`` join when no member is
   named twice; ``type`` merges when both branches name the same one.
 
+Extension schemas forbid unknown fields of their own prefix with ``additionalProperties: false``
+next to ``properties`` and ``patternProperties: {"^(?!view:)": {}}``, which jsonschema-rs answers
+by running a look-ahead pattern over every member of the Item's properties and of every asset.
+A member that is neither named in ``properties`` nor matched by that pattern is one that starts
+with the prefix and is not a known field, so the three keywords accept what ``properties`` and
+``patternProperties: {"^view:<any text but a known field's rest>": false}`` accept; the new
+pattern has no look-ahead and starts with a literal, which jsonschema-rs checks about twice as fast.
+
+Extension schemas are a ``oneOf`` of an Item branch and a Collection branch, each an ``allOf``
+whose first piece requires ``type`` to be ``Feature`` or ``Collection``. jsonschema-rs checks a
+branch's other pieces before it finds the wrong ``type``, so every Item pays for the Collection
+branch's checks of all its assets. A branch whose conjunct holds ``properties.type.const``
+implies ``{"properties": {"type": {"const": ...}}}``; adding that at the branch's top, where
+jsonschema-rs looks first, changes no verdict and stops the wrong branch at once.
+
 The rewritten schemas answer valid or invalid and nothing else: their error locations no longer
 match the published schemas, so errors are looked for with the faithful form.
 """
@@ -25,7 +40,8 @@ match the published schemas, so errors are looked for with the faithful form.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote, urljoin
 
@@ -123,7 +139,11 @@ class _Rewriter:
         if isinstance(branches, list):
             flat = [piece for branch in branches for piece in self.flatten(branch, base)]
             out["allOf"] = _merge(flat)
-        return out
+        for keyword in ("oneOf", "anyOf"):
+            alternatives = out.get(keyword)
+            if isinstance(alternatives, list):
+                out[keyword] = [_type_checked_first(branch) for branch in alternatives]
+        return _without_prefix_lookahead(out)
 
     def flatten(self, branch: Any, base: str) -> list[Any]:
         """Return the pieces whose conjunction accepts what ``branch`` accepts."""
@@ -284,3 +304,82 @@ def _merge_into(merged: dict[str, Any], piece: dict[str, Any]) -> bool:
         elif properties[name] != schema:
             properties[name] = {"allOf": [properties[name], schema]}
     return True
+
+
+# "^(?!view:)" and the like: the prefix is made of characters that stand for themselves.
+_NOT_PREFIXED = re.compile(r"\^\(\?!([A-Za-z0-9_:]+)\)")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_:.-]*")
+
+
+def _without_prefix_lookahead(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace "only known fields of this prefix" by a pattern without look-ahead (see above)."""
+    patterns = schema.get("patternProperties")
+    properties = schema.get("properties", {})
+    if (
+        schema.get("additionalProperties") is not False
+        or not isinstance(patterns, dict)
+        or len(patterns) != 1
+        or not isinstance(properties, dict)
+    ):
+        return schema
+    ((pattern, allowed),) = patterns.items()
+    found = _NOT_PREFIXED.fullmatch(pattern)
+    if found is None or allowed not in ({}, True):
+        return schema
+    prefix = found.group(1)
+    rests = {name[len(prefix) :] for name in properties if name.startswith(prefix)}
+    if not all(_PLAIN_NAME.fullmatch(rest) for rest in rests):
+        return schema
+    rewritten = {k: v for k, v in schema.items() if k != "additionalProperties"}
+    rewritten["patternProperties"] = {"^" + prefix + _none_of(rests): False}
+    return rewritten
+
+
+def _none_of(names: Collection[str]) -> str:
+    """Return a pattern matching, at the start of a text, exactly the texts not in ``names``.
+
+    A text is not a name when it ends before any name does (``w$`` for a proper beginning ``w``
+    of a name that is no name itself), or goes on with a character no name has at that place
+    (``w[^...]``). The pattern is one flat alternation of such branches, each starting with a
+    literal: deep nesting is refused by jsonschema-rs. ``names`` hold only characters of
+    ``_PLAIN_NAME``; the pattern is read by jsonschema-rs, whose ``$`` is the end of the text.
+    """
+    if not names:
+        return ""
+    beginnings = sorted({name[:end] for name in names for end in range(len(name) + 1)})
+    branches: list[str] = []
+    for beginning in beginnings:
+        literal = "".join(_escaped(char) for char in beginning)
+        if beginning not in names:
+            branches.append(literal + "$")
+        following = sorted(
+            {
+                name[len(beginning)]
+                for name in names
+                if len(name) > len(beginning) and name.startswith(beginning)
+            }
+        )
+        if following:
+            branches.append(literal + "[^" + "".join(_escaped(c) for c in following) + "]")
+        else:
+            branches.append(literal + r"[\s\S]")
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _escaped(char: str) -> str:
+    return "\\" + char if char in ".-" else char
+
+
+def _type_checked_first(branch: Any) -> Any:
+    """Add a branch's ``type`` constant at its top, where jsonschema-rs checks first (see above)."""
+    if not isinstance(branch, dict) or "properties" in branch:
+        return branch
+    pieces = branch.get("allOf")
+    if not isinstance(pieces, list):
+        return branch
+    for piece in pieces:
+        properties = piece.get("properties") if isinstance(piece, dict) else None
+        kind = properties.get("type") if isinstance(properties, dict) else None
+        if isinstance(kind, dict) and "const" in kind and "$ref" not in piece:
+            return {"properties": {"type": {"const": kind["const"]}}, **branch}
+    return branch
