@@ -176,3 +176,24 @@ def test_the_survey_finds_missing_paths_and_what_a_folder_walk_skips(tmp_path: P
     # The walk itself reads exactly the files the survey does not skip.
     sources = {record.source for record in read_inputs([str(folder)])}
     assert sources == {str(path) for path in read}
+
+
+def test_the_folder_walk_finds_what_rglob_finds(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.json").write_text("{}", encoding="utf-8")
+    folder = tmp_path / "walk"
+    (folder / ".hidden" / "deeper").mkdir(parents=True)
+    (folder / ".hidden" / "deeper" / "x.json").write_text("{}", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    (folder / "link.json").symlink_to(outside / "far.json")  # a link to a file is a file
+    (folder / "linked-dir").symlink_to(outside)  # a link to a folder is not entered
+    (folder / "broken.json").symlink_to(tmp_path / "nowhere.json")
+    read, skipped = folder_files(folder)
+    expected = sorted(path for path in folder.rglob("*") if path.is_file())
+    assert sorted(read + skipped) == expected
+    assert [p.relative_to(folder).as_posix() for p in read] == [
+        ".hidden/deeper/x.json",
+        "link.json",
+    ]
+    assert [p.name for p in skipped] == [".DS_Store"]
