@@ -159,6 +159,32 @@ def test_null_geometry_with_bbox(tmp_path: Path, engine: Engine, version: str) -
 
 
 @ENGINES
+def test_the_alternative_needing_less_is_the_one_said(tmp_path: Path, engine: Engine) -> None:
+    document = item()
+    del document["geometry"]  # with a bbox: a geometry would do; no need to drop the bbox too
+    assert errors(report_of(document, tmp_path, engine)) == {"": "expected the field 'geometry'"}
+
+
+@ENGINES
+def test_a_bbox_of_the_wrong_length(tmp_path: Path, engine: Engine) -> None:
+    document = item()
+    document["bbox"] = [0.5, 43.2, 1.9]
+    found = errors(report_of(document, tmp_path, engine))
+    assert found["/bbox"] == "expected `bbox` to have 4 or 6 items, got 3"
+
+
+@ENGINES
+def test_a_bbox_that_is_not_an_array(tmp_path: Path, engine: Engine) -> None:
+    document = item()
+    document["bbox"] = "0.5,43.2,1.9,44.2"
+    found = errors(report_of(document, tmp_path, engine))
+    # Not also "matches none of the allowed forms" for the lengths a string does not have.
+    assert found[""] == (
+        "expected either `bbox` to be an array, or no `bbox` and `geometry` to be null"
+    )
+
+
+@ENGINES
 def test_null_datetime_without_a_range(tmp_path: Path, engine: Engine) -> None:
     document = item()
     document["properties"]["datetime"] = None

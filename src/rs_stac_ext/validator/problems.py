@@ -216,6 +216,8 @@ def describe(error: AnyError) -> str:
     fields = _any_of_fields(error)
     if fields is not None:
         return "expected at least one of the fields " + ", ".join(map(repr, fields))
+    if keyword == "oneOf" and not error.context:
+        return f"{_show(instance)} matches more than one of the allowed forms"
     if keyword in {"anyOf", "oneOf"}:
         return f"{_show(instance)} matches none of the allowed forms"
     return error.message
@@ -234,7 +236,13 @@ def _alternatives_message(error: AnyError) -> str:
         instance: Any = error.instance
         return f"expected {' or '.join(types)}, got {_got(instance)} ({_show(instance)})"
     place = list(error.absolute_path)
-    here = _field(place[-1:]) if place else "the document"
+    # The value's own name: `bbox`, or `bbox[0]` for an item of an array.
+    here = _field(place[-2:] if place and isinstance(place[-1], int) else place[-1:])
+    if not place:
+        here = "the document"
+    counts = _item_counts(branches)
+    if counts is not None and isinstance(error.instance, list):
+        return f"expected {here} to have {counts} items, got {len(error.instance)}"
     return "expected " + _either(_alternatives(error, [], here, 0))
 
 
@@ -261,16 +269,46 @@ def _alternatives(error: AnyError, base: list[str | int], here: str, depth: int)
     if fields is not None:
         return ["at least one of the fields " + ", ".join(map(repr, fields)) + _in(base)]
     siblings: Any = error.validator_value
-    phrases: list[str] = []
+    options: list[list[str]] = []
     for errors in _by_branch(error).values():
         only = errors[0]
         if len(errors) == 1 and _is_open_choice(only) and depth < _MAX_NESTING:
-            found = _alternatives(only, [*base, *only.relative_path], here, depth + 1)
+            nested = _alternatives(only, [*base, *only.relative_path], here, depth + 1)
+            options.extend([phrase] for phrase in nested)
         else:
-            words = _unique(_requirement(e, base, here, siblings, depth) for e in errors)
-            found = [" and ".join(words)]
-        phrases.extend(phrase for phrase in found if phrase not in phrases)
-    return phrases
+            # In document order, whichever order an engine reported them in.
+            said = sorted(
+                (pointer(e.relative_path), _requirement(e, base, here, siblings, depth))
+                for e in errors
+                if not _follows_from_type(e, errors)
+            )
+            options.append(_unique(words for _, words in said))
+    # An alternative that asks all another asks and more is never the easier fix: leave it out.
+    kept = [
+        words
+        for index, words in enumerate(options)
+        if not any(
+            set(other) < set(words) or (set(other) == set(words) and other_index < index)
+            for other_index, other in enumerate(options)
+        )
+    ]
+    return [" and ".join(words) for words in kept]
+
+
+def _follows_from_type(error: AnyError, errors: list[AnyError]) -> bool:
+    """A ``oneOf`` that every branch passed, beside a type error at the same place.
+
+    Length alternatives (a ``bbox`` of 4 or 6 items) all pass for a value that is not an
+    array; the type error says what is wrong.
+    """
+    return (
+        error.validator in {"anyOf", "oneOf"}
+        and not error.context
+        and any(
+            other.validator == "type" and list(other.relative_path) == list(error.relative_path)
+            for other in errors
+        )
+    )
 
 
 def _is_open_choice(error: AnyError) -> bool:
@@ -322,11 +360,16 @@ def _requirement(
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
+    if keyword == "oneOf" and not error.context:
+        return f"{subject} to match exactly one of its allowed forms"
     if keyword in {"anyOf", "oneOf"} and error.context:
         chosen = _chosen_branch(error)
         if chosen is not None:
-            words = _unique(_requirement(e, parts, here, value, depth) for e in chosen)
-            return " and ".join(words)
+            said = sorted(
+                (pointer(e.relative_path), _requirement(e, parts, here, value, depth))
+                for e in chosen
+            )
+            return " and ".join(_unique(words for _, words in said))
         types = _only_type_alternatives(error)
         if types is not None:
             return f"{subject} to be {' or '.join(types)}"
