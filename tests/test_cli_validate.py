@@ -64,13 +64,98 @@ def test_invalid_exits_1_with_json_records_in_input_order(tmp_path: Path, cache:
     assert error["message"] == "expected an integer, got a number (1.5)"
 
 
-def test_missing_file_exits_2_and_the_rest_is_still_checked(cache: Path) -> None:
+def test_missing_file_is_an_input_error_not_a_document(cache: Path) -> None:
     valid = extensions_root() / "ownership" / "examples" / "item.json"
-    result = run("--format", "json", "missing.json", str(valid), cache=cache)
+    result = run("missing.json", str(valid), cache=cache)
     assert result.returncode == 2
-    found = records(result.stdout)
-    assert found[0]["errors"][0]["message"] == "missing.json: no such file"
-    assert found[1]["valid"] is True
+    assert "missing.json" not in result.stdout
+    assert f"{valid} [" in result.stdout  # the rest is still checked
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: missing.json: no such file or folder"
+    assert lines[-1].startswith(
+        "1 document(s): 1 valid, 0 invalid, 0 incomplete, 0 warning(s), 1 input(s) not found in "
+    )
+
+
+def test_missing_file_with_json_output_is_a_record_on_stderr(cache: Path) -> None:
+    valid = extensions_root() / "ownership" / "examples" / "item.json"
+    result = run("--format", "json", "missing.json", str(valid), "gone/", cache=cache)
+    assert result.returncode == 2
+    assert [r["source"] for r in records(result.stdout)] == [str(valid)]
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert events == [
+        {
+            "event": "input-error",
+            "source": source,
+            "kind": "not-found",
+            "message": f"{source}: no such file or folder",
+        }
+        for source in ("missing.json", "gone/")
+    ]
+    assert "1 document(s): 1 valid" in result.stderr
+
+
+def test_only_missing_inputs_exit_2_with_no_document(cache: Path) -> None:
+    result = run("missing.json", cache=cache)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "0 document(s): 0 valid, 0 invalid, 0 incomplete" in result.stderr
+
+
+def folder_with_other_files(tmp_path: Path) -> Path:
+    folder = tmp_path / "dir"
+    (folder / "sub").mkdir(parents=True)
+    item = extensions_root() / "ownership" / "examples" / "item.json"
+    (folder / "item.json").write_bytes(item.read_bytes())
+    (folder / "ITEM2.JSON").write_bytes(item.read_bytes())  # the case of a suffix is ignored
+    for name in ("README.md", "sub/meta.xml", "sub/a.txt", "sub/b.txt", "sub/c.txt", "z.yaml"):
+        (folder / name).write_text("not JSON\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_walk_says_which_files_it_passed_over(tmp_path: Path, cache: Path) -> None:
+    folder = folder_with_other_files(tmp_path)
+    result = run(str(folder), cache=cache)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"skipped 6 non-JSON file(s) in {folder}: README.md, sub/a.txt, sub/b.txt, sub/c.txt, "
+        "sub/meta.xml, … (1 more) (a folder walk reads only .json, .geojson, .ndjson, .jsonl, "
+        ".geojsonl and .ndgeojson files; name a file on the command line to check it anyway)"
+    )
+    assert "2 document(s): 2 valid" in result.stderr
+
+
+def test_skipped_files_with_json_output_are_a_record_listing_them_all(
+    tmp_path: Path, cache: Path
+) -> None:
+    folder = folder_with_other_files(tmp_path)
+    result = run("--format", "json", str(folder), cache=cache)
+    assert result.returncode == 0, result.stderr
+    assert len(records(result.stdout)) == 2
+    (event,) = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert event["event"] == "skipped-files"
+    assert event["source"] == str(folder)
+    assert event["count"] == 6
+    assert event["files"] == [
+        "README.md",
+        "sub/a.txt",
+        "sub/b.txt",
+        "sub/c.txt",
+        "sub/meta.xml",
+        "z.yaml",
+    ]
+    assert event["message"].startswith("skipped 6 non-JSON file(s) in ")
+
+
+def test_a_folder_of_json_files_only_says_nothing_of_skipping(tmp_path: Path, cache: Path) -> None:
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    item = extensions_root() / "ownership" / "examples" / "item.json"
+    (folder / "item.json").write_bytes(item.read_bytes())
+    result = run(str(folder), cache=cache)
+    assert result.returncode == 0
+    assert "skipped" not in result.stderr
+    assert "error:" not in result.stderr
 
 
 def test_malformed_json_reports_line_and_column(tmp_path: Path, cache: Path) -> None:

@@ -7,13 +7,20 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rs_stac_ext.validator.readers import ReaderSettings, read_inputs
+from rs_stac_ext.validator.readers import (
+    ReaderSettings,
+    SkippedFiles,
+    folder_files,
+    read_inputs,
+    survey_inputs,
+)
 from rs_stac_ext.validator.report import Summary, TextWriter, json_line
 from rs_stac_ext.validator.validation import ValidationOptions, Validator
 
@@ -141,3 +148,52 @@ def test_the_native_depth_check_agrees_with_a_plain_walk(document: Any, limit: i
     from rs_stac_ext.validator.readers import _depth, too_deep
 
     assert too_deep(document, limit) == (_depth(document, limit) > limit)
+
+
+def test_the_survey_finds_missing_paths_and_what_a_folder_walk_skips(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / "deep").mkdir(parents=True)
+    for name in ("a.json", "b.GeoJSON", "deep/c.ndjson", "deep/d.jsonl"):
+        (folder / name).write_text("{}\n", encoding="utf-8")
+    for name in ("notes.txt", "deep/e.xml"):
+        (folder / name).write_text("x", encoding="utf-8")
+    lone = tmp_path / "item.stac"  # a file named on its own is read whatever its name
+    lone.write_text("{}", encoding="utf-8")
+    elsewhere = ["-", "https://x.example/a.json", "s3://bucket/items.ndjson"]
+    survey = survey_inputs(
+        [str(folder), str(lone), str(tmp_path / "nope.json"), *elsewhere, "nope/"]
+    )
+    assert survey.missing == (str(tmp_path / "nope.json"), "nope/")
+    assert survey.skipped == (SkippedFiles(str(folder), ("deep/e.xml", "notes.txt")),)
+    read, skipped = folder_files(folder)
+    assert [p.relative_to(folder).as_posix() for p in read] == [
+        "a.json",
+        "b.GeoJSON",
+        "deep/c.ndjson",
+        "deep/d.jsonl",
+    ]
+    assert len(skipped) == 2
+    # The walk itself reads exactly the files the survey does not skip.
+    sources = {record.source for record in read_inputs([str(folder)])}
+    assert sources == {str(path) for path in read}
+
+
+def test_the_folder_walk_finds_what_rglob_finds(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.json").write_text("{}", encoding="utf-8")
+    folder = tmp_path / "walk"
+    (folder / ".hidden" / "deeper").mkdir(parents=True)
+    (folder / ".hidden" / "deeper" / "x.json").write_text("{}", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    (folder / "link.json").symlink_to(outside / "far.json")  # a link to a file is a file
+    (folder / "linked-dir").symlink_to(outside)  # a link to a folder is not entered
+    (folder / "broken.json").symlink_to(tmp_path / "nowhere.json")
+    read, skipped = folder_files(folder)
+    expected = sorted(path for path in folder.rglob("*") if path.is_file())
+    assert sorted(read + skipped) == expected
+    assert [p.relative_to(folder).as_posix() for p in read] == [
+        ".hidden/deeper/x.json",
+        "link.json",
+    ]
+    assert [p.name for p in skipped] == [".DS_Store"]

@@ -127,8 +127,14 @@ def validate_command(
     schema it needs could not be had). Exit 0: all valid; 1: a document is invalid; 2: usage
     or I/O error; 3: none invalid but some incomplete (0 with --allow-incomplete).
     """
-    from rs_stac_ext.validator.readers import ReaderSettings
-    from rs_stac_ext.validator.report import Progress, Renderer, Summary, unchecked_text
+    from rs_stac_ext.validator.readers import ReaderSettings, survey_inputs
+    from rs_stac_ext.validator.report import (
+        Progress,
+        Renderer,
+        Summary,
+        survey_text,
+        unchecked_text,
+    )
     from rs_stac_ext.validator.validation import ValidationOptions, default_jobs, validate_mapped
 
     database = database_filters(inputs, collections, datetime_filter)
@@ -157,6 +163,12 @@ def validate_command(
     summary = Summary()
     if report_dir is not None and cluster is None:
         raise click.UsageError("--report-dir needs --cluster")
+    # A path that names nothing is an input error, not a document; a folder walk says what
+    # it passes over. Both are said on stderr before any report.
+    survey = survey_inputs(inputs)
+    click.echo(survey_text(survey, output_format), err=True, nl=False)
+    summary.missing_inputs = len(survey.missing)
+    inputs = tuple(target for target in inputs if target not in survey.missing)
     meter = Progress(enabled=progress if cluster is None else False)
     workers = default_jobs() if jobs == 0 else jobs
     try:
@@ -188,7 +200,7 @@ def validate_command(
     if notice:
         click.echo(notice, err=True, nl=False)
     click.echo(summary.line(), err=True)
-    if summary.io_errors:
+    if summary.io_errors or summary.missing_inputs:
         sys.exit(EXIT_USAGE)
     if summary.invalid or (strict and summary.incomplete):
         sys.exit(EXIT_INVALID)

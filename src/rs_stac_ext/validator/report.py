@@ -13,12 +13,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import orjson
 
 from rs_stac_ext.schemas import find_version, is_known
+from rs_stac_ext.validator.problems import cut_list
+from rs_stac_ext.validator.readers import JSON_SUFFIXES, NDJSON_SUFFIXES, InputSurvey
 from rs_stac_ext.validator.validation import DocumentReport, Verdict
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Tally",
     "TextWriter",
     "json_line",
+    "survey_text",
     "text_block",
     "unchecked_text",
 ]
@@ -124,6 +127,7 @@ class Summary(Tally):
     """
 
     started: float = field(default_factory=time.perf_counter)
+    missing_inputs: int = 0
 
     def line(self) -> str:
         """One line for people."""
@@ -132,7 +136,50 @@ class Summary(Tally):
             f"{self.documents} document(s): {self.valid} valid, {self.invalid} invalid, "
             f"{self.incomplete} incomplete, {self.warnings} warning(s)"
         )
+        if self.missing_inputs:
+            text += f", {self.missing_inputs} input(s) not found"
         return text + f" in {elapsed:.2f} s ({self.documents / elapsed:,.0f}/s)"
+
+
+_FOLDER_SUFFIXES = ", ".join((*JSON_SUFFIXES, *NDJSON_SUFFIXES)[:-1])
+_FOLDER_SUFFIXES += f" and {(*JSON_SUFFIXES, *NDJSON_SUFFIXES)[-1]}"
+
+
+def survey_text(survey: InputSurvey, output_format: str = "text") -> str:
+    """Say, for stderr, which inputs name nothing and how many files each folder walk skips.
+
+    Args:
+        survey: What :func:`~rs_stac_ext.validator.readers.survey_inputs` found.
+        output_format: ``text``: one line each for people; ``json``: one JSON object each
+            (``"event"``: ``input-error`` or ``skipped-files``), for programs.
+    """
+    lines: list[str] = []
+    for target in survey.missing:
+        message = f"{target}: no such file or folder"
+        if output_format == "json":
+            error = {"event": "input-error", "source": target, "kind": "not-found"}
+            lines.append(json.dumps({**error, "message": message}, ensure_ascii=False))
+        else:
+            lines.append(f"error: {_printable(message)}")
+    for skipped in survey.skipped:
+        count = len(skipped.files)
+        message = (
+            f"skipped {count} non-JSON file(s) in {skipped.folder}: "
+            f"{cut_list(list(skipped.files))} (a folder walk reads only {_FOLDER_SUFFIXES} "
+            "files; name a file on the command line to check it anyway)"
+        )
+        if output_format == "json":
+            record: dict[str, Any] = {
+                "event": "skipped-files",
+                "source": skipped.folder,
+                "count": count,
+                "files": list(skipped.files),
+                "message": message,
+            }
+            lines.append(json.dumps(record, ensure_ascii=False))
+        else:
+            lines.append(_printable(message))
+    return "".join(line + "\n" for line in lines)
 
 
 def _where(report: DocumentReport) -> str:
