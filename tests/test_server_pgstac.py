@@ -338,3 +338,40 @@ def test_rs_stac_serve_pgstac_end_to_end(loaded: Loaded) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: cannot use the pgstac database")
+
+
+def test_an_item_with_a_time_range_keeps_its_null_datetime(
+    loaded: Loaded, api: str, tmp_path: Path
+) -> None:
+    """The API and ``rs-stac validate`` put back the ``"datetime": null`` pgstac drops."""
+    inputs = tmp_path / "ranged"
+    inputs.mkdir()
+    (inputs / "collection.json").write_text(json.dumps(collection("ranged")))
+    ranged = item(
+        "ranged-1",
+        None,  # type: ignore[arg-type]
+        cid="ranged",
+        start_datetime="2022-05-01T00:00:00Z",
+        end_datetime="2022-05-02T00:00:00Z",
+    )
+    (inputs / "item.json").write_text(json.dumps(ranged))
+    report = load_documents(loaded.dsn, [str(inputs)])
+    assert (report.items, report.refused) == (1, [])
+    served = httpx.get(f"{api}/collections/ranged/items/ranged-1", timeout=30).json()
+    assert "datetime" in served["properties"]
+    assert served["properties"]["datetime"] is None
+    found = httpx.get(f"{api}/search", params={"ids": "ranged-1"}, timeout=30).json()
+    assert found["features"][0]["properties"]["datetime"] is None
+    picked = httpx.get(
+        f"{api}/search", params={"ids": "ranged-1", "fields": "-properties.datetime"}, timeout=30
+    ).json()
+    assert "datetime" not in picked["features"][0]["properties"]
+    rs_stac = Path(sys.executable).with_name("rs-stac")
+    checked = subprocess.run(
+        [str(rs_stac), "validate", "--no-cache", "--format", "json", "--collection", "ranged",
+         loaded.dsn],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (line,) = checked.stdout.splitlines()
+    assert json.loads(line)["verdict"] == "valid"

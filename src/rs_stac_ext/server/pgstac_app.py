@@ -193,12 +193,13 @@ class PublishingCoreClient(CoreCrudClient):  # type: ignore[misc]
             if "geometry" not in feature and _geometry_asked(fields):
                 # pgstac drops a NULL geometry; a STAC Item states it ("geometry": null).
                 feature["geometry"] = None
+            _restore_null_datetime(feature, fields)
             if self.publisher is not None:
                 self.publisher.publish(feature, base_url)
         return found
 
-    # stac-fastapi serialises with exclude_none, which would drop "geometry": null again: an
-    # answer holding such an Item is sent as it is.
+    # stac-fastapi serialises with exclude_none, which would drop "geometry": null and
+    # "datetime": null again: an answer holding such an Item is sent as it is.
     async def get_item(self, item_id: str, collection_id: str, request: Request, **kw: Any) -> Any:
         """Get one Item (``GET /collections/{collectionId}/items/{itemId}``)."""
         found = await super().get_item(item_id, collection_id, request, **kw)
@@ -218,18 +219,50 @@ class PublishingCoreClient(CoreCrudClient):  # type: ignore[misc]
 
 
 def _geometry_asked(fields: Any) -> bool:
+    return _member_asked(fields, "geometry")
+
+
+def _restore_null_datetime(feature: dict[str, Any], fields: Any) -> None:
+    """Put back ``"datetime": null`` next to a time range (pgstac drops null members too).
+
+    STAC requires ``datetime`` in an Item's properties, ``null`` when ``start_datetime`` and
+    ``end_datetime`` give the time instead: AUXIP and CADIP Items are stored that way.
+    """
+    properties = feature.get("properties")
+    if (
+        isinstance(properties, dict)
+        and "datetime" not in properties
+        and "start_datetime" in properties
+        and "end_datetime" in properties
+        and _member_asked(fields, "properties.datetime")
+    ):
+        properties["datetime"] = None
+
+
+def _member_asked(fields: Any, name: str) -> bool:
     include = getattr(fields, "include", None) or set()
     exclude = getattr(fields, "exclude", None) or set()
-    return "geometry" not in exclude and (not include or "geometry" in include)
+    parent = name.partition(".")[0]
+    if name in exclude or parent in exclude:
+        return False
+    return not include or name in include or parent in include
+
+
+def _has_null_member(feature: Any) -> bool:
+    """Tell whether an Item holds a ``null`` that stac-fastapi's serialiser would drop."""
+    if not isinstance(feature, dict):
+        return False
+    if "geometry" in feature and feature["geometry"] is None:
+        return True
+    properties = feature.get("properties")
+    return isinstance(properties, dict) and properties.get("datetime", 0) is None
 
 
 def _keep_null_geometry(found: Any) -> Any:
     if not isinstance(found, dict):
         return found
     features = found.get("features") if found.get("type") == "FeatureCollection" else [found]
-    if not isinstance(features, list) or not any(
-        isinstance(f, dict) and "geometry" in f and f["geometry"] is None for f in features
-    ):
+    if not isinstance(features, list) or not any(_has_null_member(f) for f in features):
         return found
     return JSONResponse(content=found, media_type="application/geo+json")
 

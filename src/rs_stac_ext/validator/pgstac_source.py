@@ -167,10 +167,18 @@ _ORDER = 'i.collection COLLATE "C", i.datetime, i.id COLLATE "C"'
 _KEY = '(i.datetime, i.id COLLATE "C")'
 # pgstac drops a null geometry when it hydrates; the project's STAC API states it again
 # ("geometry": null, as a GeoJSON Feature must), so the Item is checked as the API serves it.
+# As the API serves an Item: pgstac drops null members, so "geometry": null and a "datetime":
+# null beside start_datetime and end_datetime are put back (see server.pgstac_app).
 _SELECT = (
     "SELECT i.collection, i.id, ("
-    "  SELECT CASE WHEN h ? 'geometry' THEN h ELSE h || '{\"geometry\": null}' END"
-    "  FROM pgstac.content_hydrate(i) AS h"
+    "  SELECT CASE WHEN jsonb_typeof(g->'properties') = 'object'"
+    "    AND NOT (g->'properties') ? 'datetime'"
+    "    AND (g->'properties') ? 'start_datetime' AND (g->'properties') ? 'end_datetime'"
+    "    THEN jsonb_set(g, '{properties,datetime}', 'null'::jsonb) ELSE g END"
+    "  FROM ("
+    "    SELECT CASE WHEN h ? 'geometry' THEN h ELSE h || '{\"geometry\": null}' END AS g"
+    "    FROM pgstac.content_hydrate(i) AS h"
+    "  ) AS hydrated"
     ")::text FROM pgstac.items i"
 )
 
