@@ -209,3 +209,36 @@ class _InlineSource:
         if uri not in self.contents:
             raise LookupError(uri)
         return self.contents[uri]
+
+
+_DIGIT_KEY_PATTERNS = [
+    "^\\d{4}-[01]\\d$",  # sat v1.1.0's orbit state vector keys are written this way
+    "^[\\d.]+$",
+    "^[^\\d]",
+    "\\d$",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(_DIGIT_KEY_PATTERNS),
+    keys=st.lists(
+        st.text(
+            # ASCII, Arabic-Indic and fullwidth digits, a mathematical digit outside the BMP,
+            # and look-alikes Python's \d refuses (superscript two, vulgar half, Roman numeral).
+            alphabet=st.sampled_from([*"09-1.a\n", "٣", "\uff11", "\U0001d7ce", "²", "½", "Ⅳ"]),
+            max_size=8,
+        ),
+        max_size=3,
+    ),
+)
+def test_digit_classes_in_pattern_property_keys_agree(pattern: str, keys: list[str]) -> None:
+    r"""A ``\d`` in a ``patternProperties`` key is checked natively with Python's meaning."""
+    schema = {"patternProperties": {pattern: {"type": "integer"}}}
+    compiled = SchemaCompiler(_InlineSource({"urn:test": schema})).compile(["urn:test"])
+    assert compiled.fast_refusal is None
+    assert compiled.verdict is not None
+    document = dict.fromkeys(keys, "not an integer")
+    reference = compiled.reference["urn:test"].is_valid(document)
+    assert compiled.quick_verdict(document) == reference
+    assert compiled.fast.is_valid(document) == reference

@@ -15,8 +15,9 @@ jsonschema-rs is used for a schema only where it gives the reference verdicts:
 * a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
   jsonschema-rs's regex engine (``\d``, ``\w``, ``\s``, ``\b`` and their negations, ``\Z``,
   ``\A``, inline flags, named groups, Unicode classes) is handed to jsonschema-rs as a custom
-  format that calls Python's ``re.search``; a schema with such a ``patternProperties`` key is
-  checked by python-jsonschema alone.
+  format that calls Python's ``re.search``; in a ``patternProperties`` key, ``\d`` is written
+  out as the characters Python's ``\d`` matches (every ``str.isdecimal`` character), and a key
+  with any other such construct leaves the schema to python-jsonschema alone.
 
 Valid or invalid is asked of the schemas rewritten by
 :mod:`rs_stac_ext.validator._verdict_schema` into an equivalent form that is faster to check;
@@ -27,7 +28,9 @@ The tests check these claims by comparing both engines on generated documents.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -139,6 +142,34 @@ def _python_dollar(pattern: str) -> str:
     )
 
 
+@functools.cache
+def _python_digits() -> str:
+    r"""Return, as character-class ranges, the characters Python's ``\d`` matches in a text.
+
+    That is every character ``str.isdecimal`` accepts (Unicode's decimal digits, as this
+    Python's Unicode version lists them): written out, both regex engines read them alike.
+    """
+    codes = [code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
+    ranges: list[str] = []
+    first = last = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == last + 1:
+            last = code
+            continue
+        ranges.append(chr(first) if first == last else f"{chr(first)}-{chr(last)}")
+        first = last = code
+    return "".join(ranges)
+
+
+def _with_python_digits(pattern: str) -> str:
+    r"""Write each ``\d`` of a pattern as the characters Python gives it (see above)."""
+    digits = _python_digits()
+    return "".join(
+        (digits if in_class else f"[{digits}]") if token == "\\d" else token
+        for token, in_class in _pattern_tokens(pattern)
+    )
+
+
 _PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
 
 
@@ -176,11 +207,12 @@ def _for_fast_engine(
             else:
                 copied[key] = _python_dollar(value)
         elif key == "patternProperties" and isinstance(value, dict):
-            for pattern in value:
-                if _UNSAFE_REGEX.search(pattern):
+            keys = {pattern: _with_python_digits(pattern) for pattern in value}
+            for pattern, written in keys.items():
+                if _UNSAFE_REGEX.search(written):
                     raise ValueError(f"the patternProperties key {pattern!r}")
             copied[key] = {
-                _python_dollar(k): _for_fast_engine(v, python_patterns, asserted)
+                _python_dollar(keys[k]): _for_fast_engine(v, python_patterns, asserted)
                 for k, v in value.items()
             }
         elif key == "format" and isinstance(value, str):
