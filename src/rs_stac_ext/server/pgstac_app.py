@@ -203,19 +203,19 @@ class PublishingCoreClient(CoreCrudClient):  # type: ignore[misc]
     async def get_item(self, item_id: str, collection_id: str, request: Request, **kw: Any) -> Any:
         """Get one Item (``GET /collections/{collectionId}/items/{itemId}``)."""
         found = await super().get_item(item_id, collection_id, request, **kw)
-        return _keep_null_geometry(found)
+        return _keep_null_members(found)
 
     async def item_collection(self, collection_id: str, request: Request, **kw: Any) -> Any:
         """Get a page of a Collection's Items."""
-        return _keep_null_geometry(await super().item_collection(collection_id, request, **kw))
+        return _keep_null_members(await super().item_collection(collection_id, request, **kw))
 
     async def get_search(self, request: Request, **kw: Any) -> Any:
         """Search with GET."""
-        return _keep_null_geometry(await super().get_search(request, **kw))
+        return _keep_null_members(await super().get_search(request, **kw))
 
     async def post_search(self, search_request: Any, request: Request, **kw: Any) -> Any:
         """Search with POST."""
-        return _keep_null_geometry(await super().post_search(search_request, request, **kw))
+        return _keep_null_members(await super().post_search(search_request, request, **kw))
 
 
 def _geometry_asked(fields: Any) -> bool:
@@ -258,7 +258,7 @@ def _has_null_member(feature: Any) -> bool:
     return isinstance(properties, dict) and properties.get("datetime", 0) is None
 
 
-def _keep_null_geometry(found: Any) -> Any:
+def _keep_null_members(found: Any) -> Any:
     if not isinstance(found, dict):
         return found
     features = found.get("features") if found.get("type") == "FeatureCollection" else [found]

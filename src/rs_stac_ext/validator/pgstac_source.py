@@ -282,6 +282,20 @@ def _failure(url: str, message: str) -> InputDocument:
 # ---------------------------------------------------------------------------- reading locally
 
 
+def _open(
+    url: str, settings: ReaderSettings
+) -> tuple[_Filter, psycopg.Connection[Any]] | InputDocument:
+    """Read the filters and connect, or return the record of a read error saying why not."""
+    try:
+        selection = _filter(settings)
+        connection = connect(url, settings)
+    except ValueError as exc:
+        return InputDocument(_shown_url(url), error=ReadError("usage", str(exc)))
+    except DatabaseSourceError as exc:
+        return _failure(url, str(exc))
+    return selection, connection
+
+
 def read_database(url: str, settings: ReaderSettings) -> Generator[InputDocument, None, None]:
     """Yield every Item the settings select, hydrated, in (Collection, datetime, id) order.
 
@@ -294,15 +308,11 @@ def read_database(url: str, settings: ReaderSettings) -> Generator[InputDocument
         settings: The filters (``collections``, ``datetime``), limits, and whether parsing is
             deferred.
     """
-    try:
-        selection = _filter(settings)
-        connection = connect(url, settings)
-    except ValueError as exc:
-        yield InputDocument(_shown_url(url), error=ReadError("usage", str(exc)))
+    opened = _open(url, settings)
+    if isinstance(opened, InputDocument):
+        yield opened
         return
-    except DatabaseSourceError as exc:
-        yield _failure(url, str(exc))
-        return
+    selection, connection = opened
     with connection:
         name = database_name(connection)
         yield from _missing_collections(connection, name, selection)
@@ -412,15 +422,11 @@ def plan_database(
     Yields:
         The partitions, and (first) a record with a read error for what cannot be read.
     """
-    try:
-        selection = _filter(settings)
-        connection = connect(url, settings)
-    except ValueError as exc:
-        yield InputDocument(_shown_url(url), error=ReadError("usage", str(exc)))
+    opened = _open(url, settings)
+    if isinstance(opened, InputDocument):
+        yield opened
         return
-    except DatabaseSourceError as exc:
-        yield _failure(url, str(exc))
-        return
+    selection, connection = opened
     import psycopg
 
     step = max(1, items_per_part)
