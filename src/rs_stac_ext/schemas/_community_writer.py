@@ -4,29 +4,43 @@ Run from a source checkout, with a ``<host>/<path>`` mirror of the published sch
 
     python -m rs_stac_ext.schemas._community_writer ../shared/upstream/stac-schemas
 
-For every entry of :data:`rs_stac_ext.schemas._community.COMMUNITY` it reads the published
-file, keeps what decides a verdict (every validation keyword, every ``$id``, every ``$ref`` as
-written, ``definitions`` by their names, unknown keywords too) and leaves out what does not
+For every JSON file of the mirror (but the moving ``schemas.stacspec.org/dev/``) it reads the
+published file, keeps what decides a verdict (every validation keyword, every ``$id``, every
+``$ref`` as written, ``definitions`` by their names, unknown keywords too) and leaves out what
+does not
 (``title``, ``description``, ``examples``, ``default``, ``$comment``...). It then writes the
 result in our layout: a ``$comment`` naming the origin, keywords in the fixed order of
 :data:`KEYWORD_ORDER`, member names sorted, and every value that fits on one line written on
-one line. The output depends only on the published facts, so running it again changes nothing;
+one line, at the file's ``<host>/<path>`` below the ``community`` folder. It writes the table of
+what it wrote, ``index.json`` (and the published files that are not valid JSON, with the
+reason). The output depends only on the published facts, so running it again changes nothing;
 ``tests/test_community_schemas.py`` checks that.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from rs_stac_ext.schemas._community import COMMUNITY, CommunitySchema, community_root
+from rs_stac_ext.schemas._community import INDEX_NAME, CommunitySchema, community_root
 
-__all__ = ["ANNOTATIONS", "KEYWORD_ORDER", "published_path", "render", "without_annotations"]
+__all__ = [
+    "ANNOTATIONS",
+    "KEYWORD_ORDER",
+    "MOVING",
+    "describe",
+    "published_files",
+    "published_path",
+    "render",
+    "without_annotations",
+    "write_all",
+]
 
 ANNOTATIONS = frozenset(
     {"title", "description", "examples", "default", "$comment", "readOnly", "writeOnly"}
@@ -164,27 +178,99 @@ def published_path(mirror: Path, entry: CommunitySchema) -> Path:
     return mirror.joinpath(parts.hostname, *parts.path.strip("/").split("/"))
 
 
+def describe(relative: PurePosixPath) -> CommunitySchema:
+    """Return the entry of a published file, from its place in a ``<host>/<path>`` mirror.
+
+    Args:
+        relative: The file's path inside the mirror (``stac-extensions.github.io/eo/v1.1.0/
+            schema.json``).
+
+    Returns:
+        The entry: identifier ``https://<host>/<path>``, and family, version and repository
+        read from the path by the conventions of each publisher.
+    """
+    host, *rest = relative.parts
+    identifier = "https://" + relative.as_posix()
+    family, version, repository = _publisher_facts(host, rest)
+    return CommunitySchema(identifier, family, version, repository, relative.as_posix())
+
+
+def _publisher_facts(host: str, rest: list[str]) -> tuple[str, str, str]:
+    if host == "schemas.stacspec.org":
+        version = rest[0]
+        if rest[1] == "extensions":  # extensions published with the core before 1.0.0-rc.2
+            return rest[2], version, _STAC_SPEC
+        return "stac-core", version, _STAC_SPEC
+    if host == "stac-extensions.github.io":
+        return rest[0], rest[1], f"stac-extensions/{rest[0]}"
+    if host == "proj.org":
+        return "projjson", rest[1], "OSGeo/PROJ"
+    if host == "geojson.org":
+        return "geojson", "RFC 7946", "geojson/schema"
+    if host == "cs-si.github.io":
+        return "eopf", rest[1], "CS-SI/eopf-stac-extension"
+    if host == "github.com" and len(rest) > 5 and rest[2] == "raw":
+        return rest[1], rest[5], f"{rest[0]}/{rest[1]}"
+    return host, "", host
+
+
+_STAC_SPEC = "radiantearth/stac-spec"
+MOVING = ("schemas.stacspec.org/dev/",)
+"""Published folders whose contents change without a new identifier: never built in."""
+
+
+def published_files(mirror: Path) -> list[PurePosixPath]:
+    """List the JSON files of a mirror that are candidates, sorted, without the moving ones."""
+    found: list[PurePosixPath] = []
+    for path in mirror.rglob("*.json"):
+        relative = PurePosixPath(path.relative_to(mirror).as_posix())
+        if path.is_file() and not relative.as_posix().startswith(MOVING):
+            found.append(relative)
+    return sorted(found)
+
+
 def write_all(mirror: Path, target: Path | None = None) -> list[Path]:
-    """Write every built-in schema from the published files in ``mirror``.
+    """Write every built-in schema, and the index, from the published files in ``mirror``.
+
+    A published file that is not a JSON object is not built in: the index lists it with the
+    reason, so that documents declaring it are told why it can never be checked.
 
     Args:
         mirror: A ``<host>/<path>`` folder of the published schemas.
         target: Where to write (default: the package's ``community`` folder).
 
     Returns:
-        The files written.
-
-    Raises:
-        FileNotFoundError: A published file is missing from the mirror.
+        The schema files written (the index is written too).
     """
     root = target if target is not None else community_root()
     written: list[Path] = []
-    for entry in COMMUNITY:
-        published = json.loads(published_path(mirror, entry).read_bytes())
+    entries: list[CommunitySchema] = []
+    unusable: dict[str, str] = {}
+    for relative in published_files(mirror):
+        entry = describe(relative)
+        try:
+            published = json.loads((mirror / relative).read_bytes())
+        except ValueError as exc:
+            unusable[entry.identifier] = (
+                f"the text published at this identifier is not valid JSON ({exc}); "
+                "no validator can use it: declare a version whose schema is published"
+            )
+            continue
+        if not isinstance(published, dict):
+            unusable[entry.identifier] = (
+                "the text published at this identifier is not a JSON object"
+            )
+            continue
         path = root / entry.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(entry, published), encoding="utf-8")
         written.append(path)
+        entries.append(entry)
+    index = {
+        "schemas": [dataclasses.asdict(entry) for entry in entries],
+        "unusable": dict(sorted(unusable.items())),
+    }
+    (root / INDEX_NAME).write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     return written
 
 

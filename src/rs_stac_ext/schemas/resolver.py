@@ -6,11 +6,10 @@ A :class:`SchemaResolver` answers an identifier (an absolute ``http``/``https`` 
 1. **packaged** — our own extensions' schemas (auxip, cadip, ownership), every published version,
    under its canonical identifier and its aliases (an alias yields the canonical schema).
 2. **community** — the third-party schemas the package carries, written by us from the published
-   texts (:mod:`rs_stac_ext.schemas._community`): STAC core **1.0.0** (item, catalog,
-   collection and their parts), file, timestamps, processing, product, sat, sar, eo, view and
-   projection (chosen versions) and PROJJSON v0.5. external-ids and CS-SI's eopf are not among
-   them (no published text exists to build them from): the reason given for those says how
-   to supply one.
+   texts (:mod:`rs_stac_ext.schemas._community`): every published STAC core version from
+   v1.0.0-beta.2 to v1.1.0, GeoJSON, PROJJSON v0.1-v0.7, every published version of 40
+   stac-extensions and CS-SI's eopf v1.2.0. An identifier whose published text is not valid
+   JSON (eopf v1.1.0) is said to be so.
 3. **pystac** — the schemas pystac ships as package data, read from pystac itself. This covers the
    STAC **1.1.0** core only: ``item.json``, ``catalog.json`` and ``collection.json`` with the files
    they reference relatively (``basics``, ``common``, ``datetime``, ``instrument``, ``licensing``,
@@ -31,6 +30,10 @@ A :class:`SchemaResolver` answers an identifier (an absolute ``http``/``https`` 
    ``https``; plain ``http`` only when the allow-list entry says ``http://host[:port]``. Downloads
    are size- and time-limited, never follow a redirect to another host, must be a JSON object,
    and are then written to the cache.
+
+8. **readme** — last of all, schemas we wrote from a specification's README because no
+   published text exists (external-ids v1.0.0): any published text the user supplies through
+   the sources above takes precedence, and reports name the origin.
 
 Anything else raises :class:`SchemaUnavailableError`, whose message says why each source failed.
 Nothing is ever fetched from a host that is not allowed.
@@ -70,10 +73,12 @@ from rs_stac_ext.schemas import find_version, get_schema, is_known, versions
 from rs_stac_ext.schemas._catalog import DocumentKind
 from rs_stac_ext.schemas._community import (
     COMMUNITY,
+    README_WRITTEN,
     community_file,
     find_community,
-    missing_text_reason,
+    find_readme_written,
     read_community,
+    unusable_reason,
 )
 from rs_stac_ext.schemas._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext.schemas._resources import extensions_root
@@ -94,7 +99,7 @@ __all__ = [
     "schema_references",
 ]
 
-Origin = Literal["packaged", "community", "pystac", "pack", "mirror", "cache", "network"]
+Origin = Literal["packaged", "community", "pystac", "pack", "mirror", "cache", "network", "readme"]
 """Which source answered an identifier."""
 
 SCHEMA_MAP_NAME = "schema-map.json"
@@ -499,6 +504,10 @@ class SchemaResolver:
         if cache is not None:
             for uri, location in sorted(self._layout_files(cache, set())):
                 listed.setdefault(uri, (uri, "cache", location))
+        for entry in README_WRITTEN:
+            listed.setdefault(
+                entry.identifier, (entry.identifier, "readme", str(community_file(entry)))
+            )
         return list(listed.values())
 
     def fetch(
@@ -583,6 +592,7 @@ class SchemaResolver:
             self._mirrors,
             self._cached,
             self._network,
+            self._readme_written,
         )
         for source in sources:
             found = source(uri, reasons)
@@ -605,9 +615,16 @@ class SchemaResolver:
     def _community(uri: str, reasons: list[str]) -> ResolvedSchema | None:
         entry = find_community(uri)
         if entry is None:
-            reasons.append(missing_text_reason(uri) or "not built in")
+            reasons.append(unusable_reason(uri) or "not built in")
             return None
         return ResolvedSchema(uri, read_community(entry), "community", str(community_file(entry)))
+
+    @staticmethod
+    def _readme_written(uri: str, reasons: list[str]) -> ResolvedSchema | None:
+        entry = find_readme_written(uri)
+        if entry is None:
+            return None
+        return ResolvedSchema(uri, read_community(entry), "readme", str(community_file(entry)))
 
     def _pystac_bundle(self) -> tuple[dict[str, tuple[dict[str, Any], str]], str | None]:
         with self._lock:

@@ -3,6 +3,7 @@
 ::
 
     rs-stac load DSN INPUTS... [--mode upsert|insert|ignore] [--no-validate]
+        [--schema-dir DIR] [--schema-pack FILE] [--allow-host HOST] [--refuse-incomplete]
 
 Inputs are files or folders of JSON documents (Collections, Items, ItemCollections) and NDJSON
 files of Items, read like ``rs-stac validate`` reads them. Every document is validated first
@@ -10,6 +11,13 @@ files of Items, read like ``rs-stac validate`` reads them. Every document is val
 one transaction each batch, with pypgstac's loader. Every Item that is not loaded is reported
 with its file, its id and the reason: unreadable, invalid (with the first problems), its
 Collection is neither in the inputs nor in the database, or the database refused it.
+
+Schemas come from the same places as for ``rs-stac validate`` (``--schema-dir``,
+``--schema-pack``, the cache, ``--allow-host``). A document that is **incomplete** (no error
+found, but a schema it needs could not be had) is loaded, with a warning naming each schema
+not checked and why: refusing it would make the catalog depend on what the loading machine
+happens to hold, while its problems, if any, are not known. ``--refuse-incomplete`` refuses
+such documents instead.
 
 **Items without a footprint** (``"geometry": null``, as AUXIP and CADIP mapping produces for
 auxiliary files and sessions) are stored as they are: pgstac declares ``items.geometry`` NOT
@@ -34,6 +42,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from rs_stac_ext.cli._common import resolver_options, resolver_settings
+from rs_stac_ext.validator.validation import ValidationOptions
 
 __all__ = ["LoadReport", "Refusal", "load_command", "load_documents"]
 
@@ -72,6 +83,7 @@ class LoadReport:
         null_geometry_items: How many of them have no geometry.
         skipped: Documents that are neither Collections nor Items (catalogs), by location.
         refused: Every document not loaded, with the reason.
+        incomplete: Documents loaded although not fully checked, with the schemas not checked.
         relaxed_geometry: True when this load allowed null geometries in the database.
     """
 
@@ -80,6 +92,7 @@ class LoadReport:
     null_geometry_items: int = 0
     skipped: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    incomplete: list[Refusal] = field(default_factory=list)
     relaxed_geometry: bool = False
 
 
@@ -95,17 +108,28 @@ def _problems_text(report: Any) -> str:
     return "invalid: " + "; ".join(shown) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _not_checked_text(report: Any) -> str:
+    return "not fully checked: " + "; ".join(
+        f"{item.schema} not checked ({item.reason})" for item in report.not_checked
+    )
+
+
 def _read(
-    inputs: Sequence[str], validate: bool, report: LoadReport
+    inputs: Sequence[str],
+    options: ValidationOptions | None,
+    report: LoadReport,
+    refuse_incomplete: bool,
 ) -> tuple[list[_Doc], list[_Doc]]:
     from rs_stac_ext.validator.readers import read_inputs
+    from rs_stac_ext.validator.validation import Verdict
     from rs_stac_ext.validator.validation import validate as validate_documents
 
-    records = list(read_inputs(inputs))
+    reader = options.reader if options is not None else None
+    records = list(read_inputs(inputs) if reader is None else read_inputs(inputs, reader))
     verdicts: dict[tuple[str, int | None, str], Any] = {}
-    if validate:
+    if options is not None:
         # Reports come grouped by source, not always in reading order: match them by place.
-        for checked in validate_documents([r for r in records if r.error is None]):
+        for checked in validate_documents([r for r in records if r.error is None], options):
             verdicts[checked.source, checked.line, checked.pointer] = checked
     collections: list[_Doc] = []
     items: list[_Doc] = []
@@ -120,9 +144,15 @@ def _read(
         if not isinstance(document, dict):
             report.refused.append(Refusal(record.location, None, "not a JSON object"))
             continue
-        if verdict is not None and not verdict.valid:
+        if verdict is not None and verdict.verdict is Verdict.INVALID:
             report.refused.append(Refusal(record.location, doc_id, _problems_text(verdict)))
             continue
+        if verdict is not None and verdict.verdict is Verdict.INCOMPLETE:
+            incomplete = Refusal(record.location, doc_id, _not_checked_text(verdict))
+            if refuse_incomplete:
+                report.refused.append(incomplete)
+                continue
+            report.incomplete.append(incomplete)
         kind = document.get("type")
         if kind == "Collection":
             collections.append(_Doc(record.location, document))
@@ -162,6 +192,8 @@ def load_documents(
     mode: str = "upsert",
     validate: bool = True,
     refuse_null_geometry: bool = False,
+    options: ValidationOptions | None = None,
+    refuse_incomplete: bool = False,
 ) -> LoadReport:
     """Validate and load Collections and Items into a pgstac database.
 
@@ -173,6 +205,10 @@ def load_documents(
         validate: Validate every document first and load only valid ones.
         refuse_null_geometry: Keep pgstac's NOT NULL geometry constraint and refuse Items
             without geometry instead of storing them.
+        options: How to validate (schema sources, formats...); the defaults of
+            ``rs-stac validate`` when ``None``.
+        refuse_incomplete: Refuse documents that could not be fully checked, instead of
+            loading them with a warning (:attr:`LoadReport.incomplete`).
 
     Returns:
         What was loaded and what was refused, and why.
@@ -189,7 +225,9 @@ def load_documents(
     check_database(dsn)
     method = {"upsert": Methods.upsert, "insert": Methods.insert, "ignore": Methods.ignore}[mode]
     report = LoadReport()
-    collections, items = _read(inputs, validate, report)
+    if validate and options is None:
+        options = ValidationOptions()
+    collections, items = _read(inputs, options if validate else None, report, refuse_incomplete)
     db = PgstacDB(dsn=dsn)
     loader = Loader(db=db)
     try:
@@ -270,14 +308,29 @@ def _load_items(loader: Any, method: Any, batch: Sequence[_Doc], report: LoadRep
     is_flag=True,
     help="Refuse Items without geometry instead of allowing NULL geometries in pgstac.",
 )
+@click.option(
+    "--refuse-incomplete",
+    is_flag=True,
+    help="Refuse documents that could not be fully checked (a schema they need could not be "
+    "had) instead of loading them with a warning.",
+)
+@resolver_options
 def load_command(
-    dsn: str, inputs: tuple[str, ...], mode: str, no_validate: bool, refuse_null_geometry: bool
+    dsn: str,
+    inputs: tuple[str, ...],
+    mode: str,
+    no_validate: bool,
+    refuse_null_geometry: bool,
+    refuse_incomplete: bool,
+    **resolver: Any,
 ) -> None:
     """Validate STAC Collections and Items, then load them into the pgstac database DSN.
 
     INPUTS are files or folders (JSON, NDJSON). Every document not loaded is reported with
-    the reason.
+    the reason; a document loaded without being fully checked is named with the schemas
+    not checked.
     """
+    options = ValidationOptions(resolver=resolver_settings(**resolver))
     try:
         from rs_stac_ext.server.pgstac_db import PgstacError
     except ImportError as exc:
@@ -298,12 +351,17 @@ def load_command(
             mode=mode,
             validate=not no_validate,
             refuse_null_geometry=refuse_null_geometry,
+            options=options,
+            refuse_incomplete=refuse_incomplete,
         )
     except PgstacError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     for refusal in report.refused:
         click.echo(str(refusal), err=True)
+    for loaded in report.incomplete:
+        named = f" {loaded.id!r}" if loaded.id else ""
+        click.echo(f"warning: {loaded.where}:{named} loaded, {loaded.reason}", err=True)
     for skipped in report.skipped:
         click.echo(f"{skipped}: skipped: pgstac stores Collections and Items only", err=True)
     if report.relaxed_geometry:
@@ -313,5 +371,6 @@ def load_command(
     click.echo(
         f"loaded {len(report.collections)} collections and {report.items} items "
         f"({report.null_geometry_items} without geometry); {len(report.refused)} refused"
+        + (f", {len(report.incomplete)} not fully checked" if report.incomplete else "")
     )
     sys.exit(EXIT_REFUSED if report.refused else 0)

@@ -205,6 +205,8 @@ def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bo
     if report.valid and quiet and not report.warnings:
         return ""
     verdict = _VERDICT_WORDS[report.verdict]
+    if README_ORIGIN in report.origins.values():
+        verdict += f" ({README_ORIGIN})"
     if report.not_checked:
         labels = ", ".join(_schema_label(item.schema) for item in report.not_checked)
         verdict += f" (not checked: {_printable(labels)})"
@@ -222,6 +224,9 @@ def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bo
             )
     return "".join(lines)
 
+
+README_ORIGIN = "readme"
+"""The origin of schemas written from a specification's README; a verdict resting on one says so."""
 
 _VERDICT_WORDS = {
     Verdict.VALID: "valid",
@@ -251,6 +256,9 @@ def unchecked_text(tally: Tally) -> str:
 
 
 def _short_reason(reason: str) -> str:
+    for part in reason.split("; "):
+        if part.startswith(_UNUSABLE_TEXT):
+            return part
     if "not packaged" in reason and "not allowed" in reason:
         return "not available offline"
     first = reason.split("; ")[0]
@@ -265,11 +273,25 @@ def _fix(schema: str, reason: str) -> str:
         wanted = [referenced.group(1)]
     elif "not available offline" not in _short_reason(reason):
         return ""
-    hosts = sorted({urlsplit(uri).hostname or "" for uri in wanted if uri.startswith("http")})
+    hosts = sorted({_allow_entry(uri) for uri in wanted if uri.startswith("http")})
     if not hosts or not all(hosts):
         return ""
     allow = " ".join(f"--allow-host {host}" for host in hosts)
     return f"; get it with: rs-stac schemas fetch {allow} {' '.join(wanted)}"
+
+
+_UNUSABLE_TEXT = "the text published at this identifier is not"
+
+
+def _allow_entry(uri: str) -> str:
+    """The ``--allow-host`` value that lets the resolver fetch ``uri`` (plain http spelled out)."""
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    if parts.scheme == "http" and host:
+        return f"http://{parts.netloc.rpartition('@')[2]}"
+    if parts.port is not None and host:
+        return f"{host}:{parts.port}"
+    return host
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from rs_stac_ext.schemas import FormatMode
 from rs_stac_ext.schemas.resolver import ResolverSettings, SchemaResolver, SchemaUnavailableError
+from rs_stac_ext.validator._own_identifiers import own_identifier_problem
 from rs_stac_ext.validator.engine import CompiledSchema, Engine, SchemaCompiler
 from rs_stac_ext.validator.problems import Problem
 from rs_stac_ext.validator.readers import (
@@ -127,6 +128,9 @@ class DocumentReport:
         warnings: Problems worth knowing that do not.
         checked: Schemas the document was checked against.
         not_checked: Schemas the document needs that could not be checked.
+        origins: Where each schema of ``checked`` came from (``packaged``, ``community``,
+            ``readme``, ``mirror``...): a verdict resting on a ``readme`` schema rests on a
+            schema written from a specification's README, for want of a published text.
         verdict: Valid, invalid or incomplete (computed; any value passed is replaced).
     """
 
@@ -139,6 +143,7 @@ class DocumentReport:
     warnings: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
     verdict: Verdict = Verdict.VALID
 
     def __post_init__(self) -> None:
@@ -167,6 +172,7 @@ class DocumentReport:
             "warnings": [problem.to_dict() for problem in self.warnings],
             "checked": list(self.checked),
             "not_checked": [item.to_dict() for item in self.not_checked],
+            "origins": dict(self.origins),
             "verdict": self.verdict.value,
         }
 
@@ -239,8 +245,12 @@ class Validator:
                 uris.append(core)
             if problem is not None:
                 problems.append(problem)
+        listed = document.get("stac_extensions")
         for uri in declared_extensions(document):
-            if uri not in uris:
+            wrong = own_identifier_problem(uri)
+            if wrong is not None:
+                problems.append(_plain_problem(_declared_at(listed, uri), wrong, _OWN_IDENTIFIER))
+            elif uri not in uris:
                 uris.append(uri)
         return uris, problems
 
@@ -303,6 +313,7 @@ class Validator:
                 identifier if isinstance(identifier, str) else None,
                 checked=list(plan.checked),
                 not_checked=list(plan.not_checked),
+                origins=dict(plan.origins),
             )
         errors = [p for p in problems if p.severity == "error"]
         return DocumentReport(
@@ -315,6 +326,7 @@ class Validator:
             warnings=[p for p in problems if p.severity != "error"],
             checked=list(plan.checked),
             not_checked=list(plan.not_checked),
+            origins=dict(plan.origins),
         )
 
     def _plan_for(self, document: Any) -> _Plan:
@@ -363,9 +375,16 @@ class Validator:
             compiled=self.compiler.compile(usable) if usable else None,
             checked=tuple(usable),
             not_checked=tuple(not_checked),
+            origins=tuple((uri, self._origin(uri)) for uri in usable),
             choice_problems=tuple(problems),
             rules=rules,
         )
+
+    def _origin(self, uri: str) -> str:
+        try:
+            return self.resolver.resolve(uri).origin
+        except SchemaUnavailableError:  # only an engine-given schema (--schema) gets here
+            return "unknown"
 
     def _availability(self, uri: str) -> str | None:
         if uri in self._unavailable:
@@ -403,6 +422,19 @@ class _Plan:
     not_checked: tuple[NotChecked, ...]
     choice_problems: tuple[Problem, ...]
     rules: RuleSet | None
+    origins: tuple[tuple[str, str], ...] = ()
+
+
+_OWN_IDENTIFIER = "stac/unknown-identifier"
+
+
+def _declared_at(listed: Any, uri: str) -> str:
+    """The JSON pointer of the ``stac_extensions`` entry that declares ``uri``."""
+    if isinstance(listed, list):
+        for index, item in enumerate(listed):
+            if isinstance(item, str) and item.strip().removesuffix("#") == uri:
+                return f"/stac_extensions/{index}"
+    return "/stac_extensions"
 
 
 def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
