@@ -26,7 +26,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from rs_stac_ext.schemas._community import INDEX_NAME, CommunitySchema, community_root
 
@@ -95,30 +95,70 @@ _ONE_SCHEMA = frozenset(
     | {"propertyNames"}
 )
 _SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf"})
-_SCHEMA_MAP = frozenset({"properties", "patternProperties", "definitions"})
+# ``$defs`` is not a draft-07 keyword, but what it holds only matters through a ``$ref``.
+_SCHEMA_MAP = frozenset({"properties", "patternProperties", "definitions", "$defs"})
 _LINE_WIDTH = 100
 
 
 def without_annotations(schema: Any) -> Any:
     """Return a schema without the keywords of :data:`ANNOTATIONS`, at every schema position.
 
-    Member names inside ``properties``, ``definitions`` and the like are names, not keywords,
-    and are kept; so are ``enum``, ``const`` and ``required`` values.
+    Schema positions are those of draft-07's keywords, plus every place a local ``$ref``
+    (``#/...``) points at, such as ``#/$defs/x`` or ``#/definitions/objects/x`` inside members
+    that are not keywords. Member names inside ``properties``, ``definitions`` and the like are
+    names, not keywords, and are kept; so are ``enum``, ``const`` and ``required`` values and
+    everything no reference reaches.
     """
-    if not isinstance(schema, dict):
-        return schema
+    targets = {_pointer_parts(ref) for ref in _local_refs(schema)}
+    return _strip(schema, (), targets, True)
+
+
+def _local_refs(value: Any) -> list[str]:
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/"):
+                found.append(ref)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _pointer_parts(ref: str) -> tuple[str, ...]:
+    parts = unquote(ref[2:]).split("/")
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in parts)
+
+
+def _strip(
+    value: Any, path: tuple[str, ...], targets: set[tuple[str, ...]], at_schema: bool
+) -> Any:
+    if isinstance(value, list):
+        return [_strip(item, (*path, str(i)), targets, False) for i, item in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    if not at_schema and path not in targets:
+        return {key: _strip(item, (*path, key), targets, False) for key, item in value.items()}
     kept: dict[str, Any] = {}
-    for key, value in schema.items():
+    for key, item in value.items():
         if key in ANNOTATIONS:
             continue
-        if key in _ONE_SCHEMA or (key == "items" and isinstance(value, dict)):
-            kept[key] = without_annotations(value)
-        elif key in _SCHEMA_LIST or (key == "items" and isinstance(value, list)):
-            kept[key] = [without_annotations(item) for item in value]
-        elif (key in _SCHEMA_MAP or key == "dependencies") and isinstance(value, dict):
-            kept[key] = {name: without_annotations(item) for name, item in value.items()}
+        where = (*path, key)
+        if key in _ONE_SCHEMA or (key == "items" and isinstance(item, dict)):
+            kept[key] = _strip(item, where, targets, True)
+        elif key in _SCHEMA_LIST or (key == "items" and isinstance(item, list)):
+            kept[key] = [
+                _strip(entry, (*where, str(i)), targets, True) for i, entry in enumerate(item)
+            ]
+        elif (key in _SCHEMA_MAP or key == "dependencies") and isinstance(item, dict):
+            kept[key] = {
+                name: _strip(entry, (*where, name), targets, True) for name, entry in item.items()
+            }
         else:
-            kept[key] = value
+            kept[key] = _strip(item, where, targets, False)
     return kept
 
 
