@@ -129,9 +129,7 @@ def test_files_hold_the_published_facts_and_are_not_copies(entry: Any) -> None:
     # so is a string given where a schema belongs (mlm names a property "$comment").
     facts = _names(ours) | _strings_as_schemas(ours)
     assert not [
-        p
-        for p in published_prose
-        if len(p) > 25 and p not in facts and json.dumps(p)[1:-1] in text
+        p for p in published_prose if len(p) > 25 and p not in facts and json.dumps(p)[1:-1] in text
     ]
 
 
