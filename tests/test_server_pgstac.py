@@ -375,3 +375,44 @@ def test_an_item_with_a_time_range_keeps_its_null_datetime(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     (line,) = checked.stdout.splitlines()
     assert json.loads(line)["verdict"] == "valid"
+
+
+UNBUILT = "https://stac-extensions.github.io/example/v9.9.9/schema.json"
+
+
+def test_load_loads_an_incomplete_document_with_a_warning_or_refuses_it(
+    loaded: Loaded, tmp_path: Path
+) -> None:
+    rs_stac = Path(sys.executable).with_name("rs-stac")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "collection.json").write_text(json.dumps(collection("incomplete-test")))
+    unchecked = item("unchecked", "2022-01-01T00:00:00Z", cid="incomplete-test")
+    unchecked["stac_extensions"] = [UNBUILT]
+    (inputs / "item.json").write_text(json.dumps(unchecked))
+
+    def load(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(rs_stac), "load", loaded.dsn, str(inputs), "--no-cache", *options],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    refused = load("--refuse-incomplete")
+    assert refused.returncode == 1, refused.stderr
+    assert f"'unchecked' not loaded: not fully checked: {UNBUILT} not checked (" in refused.stderr
+    assert "not built in" in refused.stderr
+
+    warned = load()
+    assert warned.returncode == 0, warned.stderr
+    assert "1 items" in warned.stdout and "1 not fully checked" in warned.stdout
+    assert f"'unchecked' loaded, not fully checked: {UNBUILT} not checked" in warned.stderr
+
+    mirror = tmp_path / "mirror" / UNBUILT.removeprefix("https://")
+    mirror.parent.mkdir(parents=True)
+    mirror.write_text(json.dumps({"$schema": "http://json-schema.org/draft-07/schema#"}))
+    checked = load("--schema-dir", str(tmp_path / "mirror"), "--refuse-incomplete")
+    assert checked.returncode == 0, checked.stderr
+    assert "not fully checked" not in checked.stderr + checked.stdout
