@@ -75,8 +75,19 @@ def test_schemas_list_json_covers_every_identifier() -> None:
     assert aliases["https://rs-python.github.io/cadip-stac-extension/v1.4.0/schema.json"] == (
         "https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json"
     )
-    pystac = {r["uri"] for r in rows if r["origin"] == "pystac"}
-    assert "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json" in pystac
+    built_in = {r["uri"]: r for r in rows if r["origin"] == "community"}
+    core = built_in["https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"]
+    assert (core["extension"], core["version"]) == ("stac-core", "v1.1.0")
+    eopf = built_in["https://cs-si.github.io/eopf-stac-extension/v1.2.0/schema.json"]
+    assert (eopf["extension"], eopf["version"]) == ("eopf", "v1.2.0")
+    readme = [r for r in rows if r["origin"] == "readme"]
+    assert [(r["uri"], r["extension"], r["version"]) for r in readme] == [
+        (
+            "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json",
+            "external-ids",
+            "v1.0.0",
+        )
+    ]
 
 
 def test_schemas_show_prints_the_published_bytes() -> None:

@@ -54,9 +54,13 @@ def test_invalid_exits_1_with_json_records_in_input_order(tmp_path: Path, cache:
     assert result.returncode == 1
     found = records(result.stdout)
     assert [r["source"] for r in found] == [str(valid), str(invalid), str(valid)]
-    # The session declares external-ids, whose schema has no published text to build in.
-    assert [r["verdict"] for r in found] == ["incomplete", "invalid", "incomplete"]
-    assert [r["valid"] for r in found] == [False, False, False]
+    # The session declares external-ids: checked by the schema written from its README.
+    assert [r["verdict"] for r in found] == ["valid", "invalid", "valid"]
+    assert [r["valid"] for r in found] == [True, False, True]
+    assert (
+        found[0]["origins"]["https://stac-extensions.github.io/external-ids/v1.0.0/schema.json"]
+        == "readme"
+    )
     assert {"source", "id", "valid", "errors", "warnings", "not_checked", "line"} <= set(found[1])
     error = next(e for e in found[1]["errors"] if e["keyword"] == "type")
     assert error["schema"] == schemas.newest("cadip").identifier

@@ -32,7 +32,8 @@ from rs_stac_ext.schemas.resolver import (
 
 ITEM_URI = "https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"
 COLLECTION_URI = "https://schemas.stacspec.org/v1.1.0/collection-spec/json-schema/collection.json"
-FILE_EXT_URI = "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
+# An extension version no one published: never built in, so mirrors, cache and network decide.
+FILE_EXT_URI = "https://stac-extensions.github.io/raster/v9.1.0/schema.json"
 CADIP_V14 = find_version("https://home.rs-python.eu/cadip-stac-extension/v1.4.0/schema.json")
 UPSTREAM = Path(__file__).resolve().parents[1].parent / "shared" / "upstream"
 
@@ -181,18 +182,18 @@ def test_openapi_identifier_is_not_a_schema(tmp_path: Path) -> None:
     assert "OpenAPI" in error.reasons[0]
 
 
-def test_pystac_bundle_resolves_core_1_1_0(tmp_path: Path) -> None:
+def test_pystac_bundle_holds_core_1_1_0_which_the_built_in_set_answers_first(
+    tmp_path: Path,
+) -> None:
     resolver = SchemaResolver(settings(tmp_path))
     for uri in (ITEM_URI, COLLECTION_URI, "https://geojson.org/schema/Feature.json"):
         found = resolver.resolve(uri)
-        assert found.origin == "pystac"
-        assert Path(found.location).is_file()
-        assert json.loads(Path(found.location).read_bytes()) == found.contents
-    # STAC 1.0.0 is not in pystac's bundle: it is one of the built-in third-party schemas.
-    core_10 = "https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json"
-    assert resolver.resolve(core_10).origin == "community"
+        assert found.origin == "community"
+        in_bundle = resolver._pystac(uri, [])
+        assert in_bundle is not None and Path(in_bundle.location).is_file()
+        assert json.loads(Path(in_bundle.location).read_bytes()) == in_bundle.contents
     error = unavailable(
-        resolver, "https://schemas.stacspec.org/v1.0.0-rc.4/item-spec/json-schema/item.json"
+        resolver, "https://schemas.stacspec.org/v0.9.0/item-spec/json-schema/item.json"
     )
     assert "not in pystac's bundle" in error.reasons
     assert "not built in" in error.reasons
@@ -206,8 +207,10 @@ def test_pystac_layout_change_empties_only_that_source(
     # pystac installed, but without its schema files where the bundle expects them.
     monkeypatch.setattr(resolver_module, "_pystac_schema_folder", lambda: tmp_path / "moved")
     resolver = SchemaResolver(settings(tmp_path))
-    error = unavailable(resolver, ITEM_URI)
-    assert any("pystac's bundle is unavailable" in r and "moved" in r for r in error.reasons)
+    reasons: list[str] = []
+    assert resolver._pystac(ITEM_URI, reasons) is None
+    assert any("pystac's bundle is unavailable" in r and "moved" in r for r in reasons)
+    assert resolver.resolve(ITEM_URI).origin == "community"
     assert resolver.resolve(CADIP_V14.identifier).origin == "packaged"
     assert all(origin != "pystac" for _, origin, _ in resolver.known())
 
@@ -217,36 +220,36 @@ def test_pystac_layout_change_empties_only_that_source(
 
 def test_mirror_layout_and_schema_map(tmp_path: Path) -> None:
     layout = tmp_path / "layout"
-    write_json(layout / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"title": "file"})
+    write_json(layout / "stac-extensions.github.io/raster/v9.1.0/schema.json", {"title": "file"})
     mapped = tmp_path / "mapped"
     write_json(mapped / "schemas/ts.json", {"title": "timestamps"})
     write_json(
         mapped / SCHEMA_MAP_NAME,
-        {"https://stac-extensions.github.io/classification/v1.1.0/schema.json#": "schemas/ts.json"},
+        {"https://stac-extensions.github.io/classification/v9.1.0/schema.json#": "schemas/ts.json"},
     )
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(layout, mapped)))
     found = resolver.resolve(FILE_EXT_URI)
     assert (found.origin, found.contents) == ("mirror", {"title": "file"})
     assert found.location == str(
-        (layout / "stac-extensions.github.io/raster/v1.1.0/schema.json").resolve()
+        (layout / "stac-extensions.github.io/raster/v9.1.0/schema.json").resolve()
     )
-    ts = resolver.resolve("https://stac-extensions.github.io/classification/v1.1.0/schema.json")
+    ts = resolver.resolve("https://stac-extensions.github.io/classification/v9.1.0/schema.json")
     assert (ts.origin, ts.contents) == ("mirror", {"title": "timestamps"})
 
 
 def test_first_mirror_wins_and_map_beats_layout(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    write_json(first / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"from": "layout"})
+    write_json(first / "stac-extensions.github.io/raster/v9.1.0/schema.json", {"from": "layout"})
     write_json(first / "other.json", {"from": "map"})
     write_json(first / SCHEMA_MAP_NAME, {FILE_EXT_URI: "other.json"})
-    write_json(second / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"from": "second"})
+    write_json(second / "stac-extensions.github.io/raster/v9.1.0/schema.json", {"from": "second"})
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(first, second)))
     assert resolver.resolve(FILE_EXT_URI).contents == {"from": "map"}
 
 
 def test_cache_source_and_disabled_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    write_json(cache / "stac-extensions.github.io/raster/v1.1.0/schema.json", {"cached": True})
+    write_json(cache / "stac-extensions.github.io/raster/v9.1.0/schema.json", {"cached": True})
     found = SchemaResolver(settings(tmp_path, cache_dir=cache)).resolve(FILE_EXT_URI)
     assert (found.origin, found.contents) == ("cache", {"cached": True})
     error = unavailable(SchemaResolver(settings(tmp_path, use_cache=False)), FILE_EXT_URI)
@@ -255,7 +258,7 @@ def test_cache_source_and_disabled_cache(tmp_path: Path) -> None:
 
 def test_broken_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
-    broken = mirror / "stac-extensions.github.io/raster/v1.1.0/schema.json"
+    broken = mirror / "stac-extensions.github.io/raster/v9.1.0/schema.json"
     broken.parent.mkdir(parents=True)
     broken.write_text("[1, 2]", encoding="utf-8")
     (mirror / SCHEMA_MAP_NAME).write_text("not json", encoding="utf-8")
@@ -277,7 +280,7 @@ def test_order_of_precedence(tmp_path: Path, server: Loopback) -> None:
 
     full = SchemaResolver(settings(tmp_path, schema_dirs=(mirror,), allow_hosts=allow))
     assert full.resolve(CADIP_V14.identifier).origin == "packaged"
-    assert full.resolve(ITEM_URI).origin == "pystac"
+    assert full.resolve(ITEM_URI).origin == "community"
     assert full.resolve(uri).contents == {"from": "mirror"}
 
     no_mirror = SchemaResolver(settings(tmp_path, allow_hosts=allow))
@@ -361,9 +364,9 @@ def test_mirror_refuses_every_path_escape(tmp_path: Path) -> None:
 
 def test_known_lists_each_identifier_once_with_its_source(tmp_path: Path) -> None:
     mirror, cache = tmp_path / "mirror", tmp_path / "cache"
-    write_json(mirror / "stac-extensions.github.io/raster/v1.1.0/schema.json", {})
+    write_json(mirror / "stac-extensions.github.io/raster/v9.1.0/schema.json", {})
     write_json(mirror / "schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json", {})
-    write_json(cache / "stac-extensions.github.io/raster/v1.1.0/schema.json", {})
+    write_json(cache / "stac-extensions.github.io/raster/v9.1.0/schema.json", {})
     write_json(cache / "example.com_8443/a/b.json", {})
     resolver = SchemaResolver(settings(tmp_path, schema_dirs=(mirror,), cache_dir=cache))
     known = resolver.known()
@@ -371,7 +374,7 @@ def test_known_lists_each_identifier_once_with_its_source(tmp_path: Path) -> Non
     assert len(uris) == len(set(uris))
     origins = {uri: origin for uri, origin, _ in known}
     assert origins[CADIP_V14.identifier] == origins[CADIP_V14.aliases[0]] == "packaged"
-    assert origins[ITEM_URI] == "pystac"
+    assert origins[ITEM_URI] == "community"
     assert origins[FILE_EXT_URI] == "mirror"
     assert origins["https://example.com:8443/a/b.json"] == "cache"
     for uri, origin, location in known:
@@ -557,7 +560,11 @@ def test_fetch_follows_references_then_everything_resolves_offline(
     remote.append(f"{server.base}/b/deep.json")
     resolved = {r.uri: r.origin for r in results if isinstance(r, ResolvedSchema)}
     assert all(resolved[uri] == "network" for uri in remote)
-    assert resolved[ITEM_URI] == resolved[ITEM_URI.replace("item.json", "basics.json")] == "pystac"
+    assert (
+        resolved[ITEM_URI]
+        == resolved[ITEM_URI.replace("item.json", "basics.json")]
+        == ("community")
+    )
     assert "https://geojson.org/schema/Feature.json" in resolved
     assert not any("json-schema.org" in uri for uri in seen)
     failures = [r for r in results if isinstance(r, SchemaUnavailableError)]
@@ -694,7 +701,7 @@ def test_list_schemas_marks_our_versions(tmp_path: Path) -> None:
     assert rows[CADIP_V14.aliases[0]]["alias_of"] == CADIP_V14.identifier
     assert rows[CADIP_V14.identifier]["newest"] is False
     assert rows[ITEM_URI]["extension"] is None
-    assert rows[ITEM_URI]["origin"] == "pystac"
+    assert rows[ITEM_URI]["origin"] == "community"
 
 
 def test_fetch_and_export_commands(tmp_path: Path, server: Loopback) -> None:

@@ -40,16 +40,18 @@ def cadip_item() -> dict[str, Any]:
     return document
 
 
-def test_shipped_cadip_item_has_no_error_and_names_unavailable_companions(tmp_path: Path) -> None:
+def test_shipped_cadip_item_is_valid_offline_with_the_origin_of_each_schema(tmp_path: Path) -> None:
     (report,) = run([extensions_root() / "cadip" / "examples" / "item.json"], tmp_path)
     assert not report.errors, [p.to_dict() for p in report.errors]
-    # external-ids has no published text to build in: the item is incomplete, never valid.
-    assert report.verdict == "incomplete"
-    assert not report.valid
+    # Every companion is built in; external-ids from the schema written from its README.
+    assert report.verdict == "valid"
+    assert report.valid
     assert report.checked[:2] == [CORE_ITEM, CADIP_V2]
-    unchecked = {item.schema for item in report.not_checked}
-    assert "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json" in unchecked
-    assert all("not allowed" in item.reason for item in report.not_checked)
+    assert report.not_checked == []
+    assert report.origins["https://stac-extensions.github.io/external-ids/v1.0.0/schema.json"] == (
+        "readme"
+    )
+    assert report.origins[CADIP_V2] == "packaged"
 
 
 def test_every_problem_is_reported_with_its_schema(tmp_path: Path) -> None:
@@ -312,9 +314,9 @@ def test_workers_render_the_same_output_as_one_process(tmp_path: Path) -> None:
             tallies[jobs] = tally
         assert tallies[1] == tallies[2]
         assert (tallies[1].documents, tallies[1].invalid) == (41, 9)
-        # Every document but the unreadable line names the same companion extensions.
-        assert set(tallies[1].unchecked.values()) == {40}
-        assert set(tallies[1].unchecked) == set(tallies[1].reasons)
+        # Every companion extension is built in: nothing is left unchecked.
+        assert tallies[1].unchecked == {}
+        assert tallies[1].incomplete == 0
         if output_format == "json":
             json_lines = outputs[1].decode().splitlines()
             assert [json.loads(line)["line"] for line in json_lines] == list(range(1, 42))
@@ -327,6 +329,7 @@ def test_json_lines_are_the_reports_as_dicts(tmp_path: Path) -> None:
 
     broken = cadip_item()
     broken["properties"]["cadip:num_channels"] = "two"
+    broken["stac_extensions"].append("https://stac-extensions.github.io/raster/v9.1.0/schema.json")
     (report,) = run([broken], tmp_path)
     assert report.errors
     assert report.not_checked

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rs_stac_ext.schemas import find_version, is_known, newest
-from rs_stac_ext.schemas._community import find_community
+from rs_stac_ext.schemas._community import find_community, find_readme_written
 from rs_stac_ext.schemas.resolver import (
     STAC_VALIDATOR_ARGS_NAME,
     SchemaResolver,
@@ -33,8 +33,8 @@ def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
 
     Returns:
         One dict per identifier, in the order of :meth:`SchemaResolver.known`, with keys
-        ``uri``, ``origin``, ``location``, ``extension`` and ``version`` (``None`` unless the
-        identifier names one of our extensions), ``alias_of`` (the canonical identifier when
+        ``uri``, ``origin``, ``location``, ``extension`` and ``version`` (of our extensions, or
+        the family and version of a built-in third-party schema; ``None`` otherwise), ``alias_of`` (the canonical identifier when
         ``uri`` is an alias, else ``None``) and ``newest`` (``True`` for the newest version of
         one of our extensions).
     """
@@ -51,8 +51,12 @@ def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
             "upstream": None,
         }
         community = find_community(uri) if origin == "community" else None
+        if origin == "readme":
+            community = find_readme_written(uri)
         if community is not None:
             row["upstream"] = f"{community.repository} {community.version}"
+            row["extension"] = community.family
+            row["version"] = community.version
         if is_known(uri):
             entry = find_version(uri)
             row["extension"] = entry.extension.value

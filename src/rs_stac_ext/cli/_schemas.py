@@ -38,7 +38,12 @@ def schemas_list(output_format: str, **options: Any) -> None:
     for row in rows:
         mark = " (newest)" if row["newest"] and not row["alias_of"] else ""
         alias = f"  [alias of {row['alias_of']}]" if row["alias_of"] else ""
-        upstream = f"  [{row['upstream']}, written by rs-stac-ext]" if row["upstream"] else ""
+        written = (
+            "written by rs-stac-ext from its README; no published text"
+            if row["origin"] == "readme"
+            else "written by rs-stac-ext"
+        )
+        upstream = f"  [{row['upstream']}, {written}]" if row["upstream"] else ""
         click.echo(f"{row['origin']:<9} {row['uri']}{mark}{alias}{upstream}")
 
 
