@@ -144,11 +144,11 @@ def _published_registry() -> referencing.Registry[Any]:
     def retrieve(uri: str) -> referencing.Resource[Any]:
         path = files.get(uri.removesuffix("#"))
         if path is None:
-            raise referencing.exceptions.NoSuchResource(ref=uri)
+            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
         try:
             contents = json.loads(path.read_bytes())
         except ValueError:  # published texts that are not JSON
-            raise referencing.exceptions.NoSuchResource(ref=uri) from None
+            raise referencing.exceptions.NoSuchResource(ref=uri) from None  # type: ignore[call-arg]
         dialect = contents.get("$schema") if isinstance(contents, dict) else None
         specification = specification_with(
             dialect if isinstance(dialect, str) else "", default=DRAFT7

@@ -190,7 +190,8 @@ def test_pystac_bundle_holds_core_1_1_0_which_the_built_in_set_answers_first(
         found = resolver.resolve(uri)
         assert found.origin == "community"
         in_bundle = resolver._pystac(uri, [])
-        assert in_bundle is not None and Path(in_bundle.location).is_file()
+        assert in_bundle is not None
+        assert Path(in_bundle.location).is_file()
         assert json.loads(Path(in_bundle.location).read_bytes()) == in_bundle.contents
     error = unavailable(
         resolver, "https://schemas.stacspec.org/v0.9.0/item-spec/json-schema/item.json"

@@ -407,7 +407,8 @@ def test_load_loads_an_incomplete_document_with_a_warning_or_refuses_it(
 
     warned = load()
     assert warned.returncode == 0, warned.stderr
-    assert "1 items" in warned.stdout and "1 not fully checked" in warned.stdout
+    assert "1 items" in warned.stdout
+    assert "1 not fully checked" in warned.stdout
     assert f"'unchecked' loaded, not fully checked: {UNBUILT} not checked" in warned.stderr
 
     mirror = tmp_path / "mirror" / UNBUILT.removeprefix("https://")

@@ -33,10 +33,10 @@ def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
 
     Returns:
         One dict per identifier, in the order of :meth:`SchemaResolver.known`, with keys
-        ``uri``, ``origin``, ``location``, ``extension`` and ``version`` (of our extensions, or
-        the family and version of a built-in third-party schema; ``None`` otherwise), ``alias_of`` (the canonical identifier when
-        ``uri`` is an alias, else ``None``) and ``newest`` (``True`` for the newest version of
-        one of our extensions).
+        ``uri``, ``origin``, ``location``, ``extension`` and ``version`` (of our extensions,
+        or the family and version of a built-in third-party schema; ``None`` otherwise),
+        ``alias_of`` (the canonical identifier when ``uri`` is an alias, else ``None``) and
+        ``newest`` (``True`` for the newest version of one of our extensions).
     """
     rows: list[SchemaListing] = []
     for uri, origin, location in resolver.known():
