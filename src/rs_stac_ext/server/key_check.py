@@ -4,11 +4,11 @@ A key is judged in this order, each step cheaper than the next:
 
 1. a key seen valid before is found in a cache (by its SHA-256; only valid keys are cached,
    so a flood of made-up keys cannot push real ones out);
-2. a client that sent too many invalid keys lately is refused without any check
-   (:class:`TooManyFailuresError`, answered 429), counted per client address;
-3. the key id a key starts with (see :mod:`rs_stac_ext.server.keys`) picks the one stored hash
+2. the key id a key starts with (see :mod:`rs_stac_ext.server.keys`) picks the one stored hash
    to check; a key whose id no user has is refused without running scrypt, unless hashes
    without an id remain in the configuration (those are checked in turn);
+3. a client whose keys failed a scrypt check too often lately is refused before any further
+   scrypt run (:class:`TooManyFailuresError`, answered 429), counted per client address;
 4. scrypt runs in at most ``scrypt_slots`` threads at once; a check that finds every slot
    busy for ``slot_wait_seconds`` is refused with :class:`KeyCheckBusyError` (503), so a
    flood can neither take all the memory nor hold every worker thread.
@@ -166,39 +166,42 @@ class KeyChecker:
                 if name is not None:
                     self._cache.move_to_end(digest)
                     return name
-                if client is not None:
-                    wait = self._failures.retry_after(client)
-                    if wait is not None:
-                        raise TooManyFailuresError(wait)
                 pending = self._pending.get(digest)
                 if pending is None:
                     self._pending[digest] = threading.Event()
             if pending is None:
                 break
             pending.wait()
-        name, judged = None, False
+        name = None
         try:
-            name = self._check(key)
-            judged = True
+            name = self._check(key, client)
         finally:
             with self._lock:
                 if name is not None:
                     self._cache[digest] = name
                     if len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)
-                elif judged and client is not None:
-                    self._failures.add(client)
                 self._pending.pop(digest).set()
         return name
 
-    def _check(self, key: str) -> str | None:
+    def _check(self, key: str, client: str | None) -> str | None:
         kid = key_id(key)
         candidates = self._by_id.get(kid, []) if kid is not None else []
         if not candidates:
             candidates = self._without_id
+        if not candidates:
+            return None  # no hash to check: refused for free, whoever sends it
+        if client is not None:
+            with self._lock:
+                wait = self._failures.retry_after(client)
+            if wait is not None:
+                raise TooManyFailuresError(wait)
         for name, stored in candidates:
             if self._matches(stored, key):
                 return name
+        if client is not None:
+            with self._lock:
+                self._failures.add(client)
         return None
 
     def _matches(self, stored: KeyHash, key: str) -> bool:
