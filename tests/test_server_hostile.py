@@ -388,6 +388,19 @@ def test_nul_in_a_catalog_link_is_reported_and_skipped(tmp_path: Path) -> None:
     assert sum("x%00" in problem or "\\x00" in problem for problem in catalog.problems) == 2
 
 
+def test_rs_stac_serve_starts_with_a_nul_in_a_catalog_link(tmp_path: Path) -> None:
+    root = write_catalog(tmp_path, {"a": {"href": "a.bin"}}, {"a.bin": DATA})
+    catalog_file = root / "catalog.json"
+    document = json.loads(catalog_file.read_text(encoding="utf-8"))
+    document["links"].append({"rel": "child", "href": "./x%00/collection.json"})
+    catalog_file.write_text(json.dumps(document), encoding="utf-8")
+    with (
+        _served_by_the_cli(root) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        assert client.get(PATH).content == DATA
+
+
 # --- 14: media types and Range headers -----------------------------------------------------------
 
 
