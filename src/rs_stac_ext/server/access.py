@@ -245,21 +245,33 @@ class Authenticator:
         """Tell whether a request carries any credentials."""
         return "x-api-key" in headers or "authorization" in headers
 
-    def known_user(self, headers: Mapping[str, str]) -> User | None:
+    def known_user(self, headers: Mapping[str, str], client: str | None = None) -> User | None:
         """Identify the caller without blocking, when that is possible.
 
         Args:
             headers: The request headers (case-insensitive mapping).
+            client: The client's address (invalid API keys are limited per address).
 
         Returns:
             The local user in local mode, the user of an API key already known valid, or
             ``None`` when :meth:`authenticate` has to decide.
+
+        Raises:
+            AuthenticationError: An API key that no stored hash can match.
+            TooManyFailuresError: An API key that needs a scrypt run, from a client over its
+                limit.
         """
         if self.local_mode:
             return self._local_user
         key = headers.get("x-api-key")
-        name = self.keys.cached_owner(key) if key is not None and self.config.users else None
-        return None if name is None else self._key_user(name)
+        if key is None or not self.config.users:
+            return None
+        decided, name = self.keys.verdict_without_scrypt(key, client)
+        if not decided:
+            return None
+        if name is None:
+            raise AuthenticationError("the API key is not valid")
+        return self._key_user(name)
 
     def authenticate(self, headers: Mapping[str, str], client: str | None = None) -> User | None:
         """Identify the caller.

@@ -116,16 +116,14 @@ class DownloadEndpoint:
         auth = self.authenticator
         if not auth.local_mode and not auth.has_credentials(request.headers):
             raise self._unauthorized("credentials are required to download")
-        known = auth.known_user(request.headers)
-        if known is not None:
-            return known
         if self._auth_threads is None:
             self._auth_threads = anyio.CapacityLimiter(_AUTH_THREADS)
         client = request.client.host if request.client is not None else None
         try:
+            # Keys known valid, and keys no stored hash can match, are judged here at once.
             # Checks that may block (scrypt, the identity provider) get their own few threads,
             # so a flood of them never holds the threads that send downloads.
-            user = await anyio.to_thread.run_sync(
+            user = auth.known_user(request.headers, client) or await anyio.to_thread.run_sync(
                 auth.authenticate, request.headers, client, limiter=self._auth_threads
             )
         except AuthenticationError as exc:

@@ -142,6 +142,34 @@ class KeyChecker:
                 self._cache.move_to_end(digest)
             return name
 
+    def verdict_without_scrypt(
+        self, key: str, client: str | None = None
+    ) -> tuple[bool, str | None]:
+        """Judge a key when that needs no scrypt run (never blocks).
+
+        Args:
+            key: The presented key.
+            client: The client's address, for the per-client limit.
+
+        Returns:
+            ``(True, user)`` for a key known valid, ``(True, None)`` for a key no stored hash
+            could match, ``(False, None)`` when :meth:`owner` has to run scrypt.
+
+        Raises:
+            TooManyFailuresError: The key needs scrypt and the client is over its limit.
+        """
+        name = self.cached_owner(key)
+        if name is not None:
+            return True, name
+        if not self._candidates(key):
+            return True, None
+        if client is not None:
+            with self._lock:
+                wait = self._failures.retry_after(client)
+            if wait is not None:
+                raise TooManyFailuresError(wait)
+        return False, None
+
     def owner(self, key: str, client: str | None = None) -> str | None:
         """Return the user whose key this is, or ``None`` for an invalid key.
 
@@ -184,11 +212,12 @@ class KeyChecker:
                 self._pending.pop(digest).set()
         return name
 
-    def _check(self, key: str, client: str | None) -> str | None:
+    def _candidates(self, key: str) -> list[tuple[str, KeyHash]]:
         kid = key_id(key)
-        candidates = self._by_id.get(kid, []) if kid is not None else []
-        if not candidates:
-            candidates = self._without_id
+        return (self._by_id.get(kid) if kid is not None else None) or self._without_id
+
+    def _check(self, key: str, client: str | None) -> str | None:
+        candidates = self._candidates(key)
         if not candidates:
             return None  # no hash to check: refused for free, whoever sends it
         if client is not None:
