@@ -1,8 +1,9 @@
 """Property-based checks of what the download server parses from strangers (issue 20).
 
-The Range, media-type, entity-tag and Content-Disposition helpers, stored key hashes, HS256
-tokens and the "is this URL under the station root" test take any text an attacker can send and
-must answer without raising anything but their documented errors. The budget is small and fixed
+The Range, media-type, entity-tag and Content-Disposition helpers, stored key hashes, HS256 and
+OIDC tokens (against a loopback JWKS server) and the "is this URL under the station root" test
+take any text an attacker can send and must answer without raising anything but their
+documented errors. The budget is small and fixed
 (150 examples per property, derandomised by the ``ci`` profile); for a longer, random run::
 
     RS_STAC_FUZZ_EXAMPLES=20000 HYPOTHESIS_PROFILE=dev pytest tests/test_server_fuzz.py
@@ -10,8 +11,12 @@ must answer without raising anything but their documented errors. The budget is 
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from hostile_support import AUDIENCE, JwksServer, jwks_server
 from rs_stac_ext.server.backends._urls import normalised_under
 from rs_stac_ext.server.headers import (
     ByteRange,
@@ -30,6 +36,7 @@ from rs_stac_ext.server.headers import (
     safe_media_type,
 )
 from rs_stac_ext.server.keys import KeyHash, KeyHashError
+from rs_stac_ext.server.oidc import OidcVerifier, ProviderUnavailableError
 from rs_stac_ext.server.tokens import TokenError, verify_token
 from rs_stac_ext.stations.mapping import MappingContext, map_record
 from rs_stac_ext.stations.registry import Station
@@ -145,14 +152,12 @@ def test_arbitrary_bearer_text_is_refused_with_a_token_error(token: str) -> None
         verify_token(token, SECRET)
 
 
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
 def _sign(payload_text: str) -> str:
-    import base64
-    import hashlib
-    import hmac
-
-    def b64(data: bytes) -> bytes:
-        return base64.urlsafe_b64encode(data).rstrip(b"=")
-
+    b64 = _b64
     signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + b"." + b64(payload_text.encode())
     return (
         signing_input + b"." + b64(hmac.new(SECRET, signing_input, hashlib.sha256).digest())
@@ -236,3 +241,50 @@ def test_a_product_id_that_is_not_a_guid_is_percent_encoded(hostile_id: str) -> 
     assert normalised_under(href, ROOT) == href
     assert not any(c in href[len(ROOT) :] for c in "?#\n ")
     assert href.count("/") == ROOT.count("/") + 2
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[JwksServer]:
+    with jwks_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def verifier(provider: JwksServer) -> Iterator[OidcVerifier]:
+    checker = OidcVerifier(
+        provider.issuer, audience=AUDIENCE, jwks_url=provider.url, jwks_min_refetch_seconds=3600
+    )
+    yield checker
+    checker.close()
+
+
+header_values = claim_values | st.sampled_from(["RS256", "ES256", "HS256", "none", "k1", "k2"])
+
+
+@FUZZ
+@given(
+    st.dictionaries(st.sampled_from(["alg", "kid", "crit", "typ", "jku"]), header_values),
+    st.dictionaries(
+        st.sampled_from(["iss", "aud", "azp", "exp", "nbf", "iat", "preferred_username", "x"]),
+        claim_values | st.just("rs-stac"),
+    ),
+)
+@example({"alg": "RS256", "kid": "k1"}, {"exp": 10**400, "preferred_username": "alice"})
+@example({"alg": "RS256", "kid": "k1", "crit": ["exp"]}, {})
+def test_oidc_tokens_are_accepted_or_refused_never_crash(
+    provider: JwksServer, verifier: OidcVerifier, header: dict[str, Any], payload: dict[str, Any]
+) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    payload = {**payload, "iss": payload.get("iss", provider.issuer), "aud": AUDIENCE}
+    signing_input = _b64(json.dumps(header).encode()) + b"." + _b64(json.dumps(payload).encode())
+    signature = provider.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    token = (signing_input + b"." + _b64(signature)).decode()
+    try:
+        claims = verifier.verify(token)
+    except (TokenError, ProviderUnavailableError) as exc:
+        message = str(exc)
+        assert message
+    else:
+        assert claims.username.strip()
