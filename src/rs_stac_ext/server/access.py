@@ -3,7 +3,7 @@
 Credentials (only with a configuration that has ``users`` or ``bearer``):
 
 - ``x-api-key: <key>``: the key id the key starts with picks the user's scrypt hash to check
-  it against (keys without an id are checked against the hashes without one); a match is
+  it against (any other key is checked against the hashes without an id, if any); a match is
   cached (by the key's SHA-256) so later requests cost one hash lookup. Invalid keys cost no
   scrypt run when their id is unknown, and are limited per client
   (see :mod:`rs_stac_ext.server.key_check`).
