@@ -37,8 +37,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yield its base URL."""
+def live_server(app: Any, **options: Any) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yield its base URL.
+
+    ``options`` go to ``uvicorn.Config`` (``http=`` a protocol class, say).
+    """
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -46,6 +49,7 @@ def live_server(app: Any) -> Iterator[str]:
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=5,
+        **options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)

@@ -2,8 +2,11 @@
 
 Credentials (only with a configuration that has ``users`` or ``bearer``):
 
-- ``x-api-key: <key>``: the key is checked against the scrypt hashes of every user; a match
-  is cached (by the key's SHA-256) so later requests cost one hash lookup.
+- ``x-api-key: <key>``: the key id the key starts with picks the user's scrypt hash to check
+  it against (any other key is checked against the hashes without an id, if any); a match is
+  cached (by the key's SHA-256) so later requests cost one hash lookup. Invalid keys cost no
+  scrypt run when their id is unknown, and are limited per client
+  (see :mod:`rs_stac_ext.server.key_check`).
 - ``Authorization: Bearer <token>``: an HS256 JWT (see :mod:`rs_stac_ext.server.tokens`),
   whose user is ``sub``, or an RS256/ES256 access token of the configured OpenID Connect
   provider (see :mod:`rs_stac_ext.server.oidc`), whose user is its username claim; the roles
@@ -24,15 +27,13 @@ catalog roles:
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rs_stac_ext.server.config import ServerConfig
+from rs_stac_ext.server.key_check import KeyCheckBusyError, KeyChecker, TooManyFailuresError
 from rs_stac_ext.server.keys import KeyHash
 from rs_stac_ext.server.oidc import OidcVerifier, ProviderUnavailableError
 from rs_stac_ext.server.tokens import TokenError, unverified_header, verify_token
@@ -42,7 +43,9 @@ __all__ = [
     "Authenticator",
     "CatalogRole",
     "Decision",
+    "KeyCheckBusyError",
     "ProviderUnavailableError",
+    "TooManyFailuresError",
     "User",
     "can_download",
     "collection_owner",
@@ -52,7 +55,6 @@ __all__ = [
 
 _ROLE_PREFIX = "rs_catalog_"
 _RIGHTS = ("read", "write", "download")
-_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -196,11 +198,11 @@ class Authenticator:
         self, config: ServerConfig | None = None, *, environ: Mapping[str, str] | None = None
     ) -> None:
         self.config = config or ServerConfig()
-        self._keys = [
+        self.keys = KeyChecker(
             (name, KeyHash.parse(stored))
             for name, user in self.config.users.items()
             for stored in user.api_keys
-        ]
+        )
         bearer = self.config.bearer
         self._secret = bearer.secret(environ) if bearer is not None else None
         oidc = self.config.oidc
@@ -221,9 +223,6 @@ class Authenticator:
                 timeout_seconds=oidc.timeout_seconds,
             )
         )
-        self._cache: OrderedDict[bytes, str | None] = OrderedDict()
-        self._pending: dict[bytes, threading.Event] = {}
-        self._lock = threading.Lock()
         self._local_user = User(_os_user(), local=True, via="local")
 
     @property
@@ -246,14 +245,43 @@ class Authenticator:
         """Tell whether a request carries any credentials."""
         return "x-api-key" in headers or "authorization" in headers
 
-    def authenticate(self, headers: Mapping[str, str]) -> User | None:
-        """Identify the caller.
-
-        Blocking: an API key not seen before costs one scrypt derivation per stored hash; call
-        it from a worker thread.
+    def known_user(self, headers: Mapping[str, str], client: str | None = None) -> User | None:
+        """Identify the caller without blocking, when that is possible.
 
         Args:
             headers: The request headers (case-insensitive mapping).
+            client: The client's address (invalid API keys are limited per address).
+
+        Returns:
+            The local user in local mode, the user of an API key already known valid, or
+            ``None`` when :meth:`authenticate` has to decide.
+
+        Raises:
+            AuthenticationError: An API key that no stored hash can match.
+            TooManyFailuresError: An API key that needs a scrypt run, from a client over its
+                limit.
+        """
+        if self.local_mode:
+            return self._local_user
+        key = headers.get("x-api-key")
+        if key is None or not self.config.users:
+            return None
+        decided, name = self.keys.verdict_without_scrypt(key, client)
+        if not decided:
+            return None
+        if name is None:
+            raise AuthenticationError("the API key is not valid")
+        return self._key_user(name)
+
+    def authenticate(self, headers: Mapping[str, str], client: str | None = None) -> User | None:
+        """Identify the caller.
+
+        Blocking: an API key not seen before may cost a scrypt derivation, an OIDC token a
+        request to the identity provider; call it from a worker thread.
+
+        Args:
+            headers: The request headers (case-insensitive mapping).
+            client: The client's address (invalid API keys are limited per address).
 
         Returns:
             The local user in local mode; else the user the credentials name, or ``None`` when
@@ -261,6 +289,8 @@ class Authenticator:
 
         Raises:
             AuthenticationError: Credentials were given and are not valid.
+            TooManyFailuresError: The client sent too many invalid API keys lately (429).
+            KeyCheckBusyError: The key could not be checked now (503).
             ProviderUnavailableError: An OIDC token could not be checked because the identity
                 provider is unreachable (answer 503).
         """
@@ -268,45 +298,22 @@ class Authenticator:
             return self._local_user
         key = headers.get("x-api-key")
         if key is not None:
-            return self._from_key(key)
+            return self._from_key(key, client)
         authorization = headers.get("authorization")
         if authorization is not None:
             return self._from_bearer(authorization)
         return None
 
-    def _from_key(self, key: str) -> User:
+    def _from_key(self, key: str, client: str | None) -> User:
         if not self.config.users:
             raise AuthenticationError("API keys are not accepted by this server")
-        name = self._key_owner(key)
+        name = self.keys.owner(key, client)
         if name is None:
             raise AuthenticationError("the API key is not valid")
-        return User(name, frozenset(self.config.users[name].roles), via="api-key")
+        return self._key_user(name)
 
-    def _key_owner(self, key: str) -> str | None:
-        # The hashes are checked outside the lock (scrypt is slow) and once per key: requests
-        # arriving while a key is being checked wait for that result.
-        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()
-        while True:
-            with self._lock:
-                if digest in self._cache:
-                    self._cache.move_to_end(digest)
-                    return self._cache[digest]
-                pending = self._pending.get(digest)
-                if pending is None:
-                    self._pending[digest] = threading.Event()
-            if pending is None:
-                break
-            pending.wait()
-        name: str | None = None
-        try:
-            name = next((n for n, h in self._keys if h.matches(key)), None)
-        finally:
-            with self._lock:
-                self._cache[digest] = name
-                if len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
-                self._pending.pop(digest).set()
-        return name
+    def _key_user(self, name: str) -> User:
+        return User(name, frozenset(self.config.users[name].roles), via="api-key")
 
     def _from_bearer(self, authorization: str) -> User:
         scheme, _, token = authorization.strip().partition(" ")

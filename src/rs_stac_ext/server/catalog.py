@@ -116,9 +116,12 @@ def confine(root: Path, candidate: Path) -> Path | None:
 
     Returns:
         The real path (symbolic links and ``..`` resolved) when it lies inside ``root``,
-        else ``None``.
+        else ``None`` (also for a path no file can have, such as one holding a NUL).
     """
-    real = Path(os.path.realpath(candidate))
+    try:
+        real = Path(os.path.realpath(candidate))
+    except (ValueError, OSError):
+        return None
     return real if real.is_relative_to(root) else None
 
 

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -68,6 +69,13 @@ EXIT_USAGE = 2
 )
 @click.option("--root-path", default="", help="Path prefix when served behind a proxy.")
 @click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a request's headers; slower connections are closed.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"]),
     default="info",
@@ -84,6 +92,7 @@ def serve_command(
     port: int,
     config_path: Path | None,
     root_path: str,
+    header_timeout: float,
     log_level: str,
 ) -> None:
     """Serve a static CATALOG folder, or a pgstac database, as a STAC API with downloads."""
@@ -92,7 +101,13 @@ def serve_command(
     if catalog is not None and dsn is not None:
         raise click.UsageError("--catalog and --pgstac cannot be used together")
     if dsn is not None:
-        _serve_pgstac(dsn, assets_root, workers, host, port, config_path, root_path, log_level)
+        _serve_pgstac(
+            dsn,
+            assets_root,
+            workers,
+            (host, port, root_path, log_level, header_timeout),
+            config_path,
+        )
         return
     if catalog is None:
         raise click.UsageError(
@@ -120,7 +135,26 @@ def serve_command(
     except RsStacExtError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    uvicorn.run(app, host=host, port=port, root_path=root_path, log_level=log_level)
+    uvicorn.run(app, **_uvicorn_options((host, port, root_path, log_level, header_timeout)))
+
+
+_Listen = tuple[str, int, str, str, float]
+"""host, port, root path, log level, header timeout."""
+
+
+def _uvicorn_options(listen: _Listen) -> dict[str, Any]:
+    """Options of every ``uvicorn.run``: the h11 protocol with a header timeout."""
+    from rs_stac_ext.server.http_protocol import HeaderTimeoutProtocol, set_header_timeout
+
+    host, port, root_path, log_level, header_timeout = listen
+    set_header_timeout(header_timeout)
+    return {
+        "host": host,
+        "port": port,
+        "root_path": root_path,
+        "log_level": log_level,
+        "http": HeaderTimeoutProtocol,
+    }
 
 
 def _configure_logging(log_level: str) -> None:
@@ -135,12 +169,10 @@ def _serve_pgstac(
     dsn: str,
     assets_root: Path | None,
     workers: int,
-    host: str,
-    port: int,
+    listen: _Listen,
     config_path: Path | None,
-    root_path: str,
-    log_level: str,
 ) -> None:
+    log_level = listen[3]
     try:
         import uvicorn
 
@@ -168,7 +200,7 @@ def _serve_pgstac(
         sys.exit(EXIT_USAGE)
     logging.getLogger("rs_stac_ext.server").info("pgstac %s at the given DSN", version)
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, root_path=root_path, log_level=log_level)
+        uvicorn.run(app, **_uvicorn_options(listen))
         return
     # Worker processes build their own application from the environment.
     os.environ[pgstac_app.DSN_ENV] = dsn
@@ -179,11 +211,8 @@ def _serve_pgstac(
     uvicorn.run(
         "rs_stac_ext.server.pgstac_app:app_from_env",
         factory=True,
-        host=host,
-        port=port,
-        root_path=root_path,
-        log_level=log_level,
         workers=workers,
+        **_uvicorn_options(listen),
     )
 
 

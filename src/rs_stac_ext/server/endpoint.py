@@ -4,7 +4,9 @@ Steps, each with its own answer:
 
 1. a path segment that is not valid percent-encoded UTF-8: 400;
 2. outside local mode, no credentials: 401 (with ``WWW-Authenticate``); invalid ones: 401;
-   an OIDC token while the identity provider cannot be reached (no key cached): 503;
+   too many invalid API keys from the client lately: 429; an OIDC token while the identity
+   provider cannot be reached (no key cached), or an API key while every key-check slot is
+   busy: 503;
 3. unknown Collection or Item: 404;
 4. :func:`~rs_stac_ext.server.access.can_download` says no: 403;
 5. no such asset, or an href no backend serves: 404;
@@ -28,7 +30,9 @@ from starlette.responses import Response
 from rs_stac_ext.server.access import (
     AuthenticationError,
     Authenticator,
+    KeyCheckBusyError,
     ProviderUnavailableError,
+    TooManyFailuresError,
     User,
     can_download,
 )
@@ -40,6 +44,8 @@ __all__ = ["AssetSource", "DownloadEndpoint", "ItemRecord"]
 
 _LOG = logging.getLogger(__name__)
 _RETRY_AFTER_SECONDS = 10
+_AUTH_THREADS = 8
+"""Worker threads that may check credentials at once (scrypt, the identity provider)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class DownloadEndpoint:
         self.source = source
         self.authenticator = authenticator
         self.backends = backends
+        self._auth_threads: anyio.CapacityLimiter | None = None
 
     def close(self) -> None:
         """Release what the backends and the authenticator hold open."""
@@ -109,10 +116,22 @@ class DownloadEndpoint:
         auth = self.authenticator
         if not auth.local_mode and not auth.has_credentials(request.headers):
             raise self._unauthorized("credentials are required to download")
+        if self._auth_threads is None:
+            self._auth_threads = anyio.CapacityLimiter(_AUTH_THREADS)
+        client = request.client.host if request.client is not None else None
         try:
-            user = await anyio.to_thread.run_sync(auth.authenticate, request.headers)
+            # Keys known valid, and keys no stored hash can match, are judged here at once.
+            # Checks that may block (scrypt, the identity provider) get their own few threads,
+            # so a flood of them never holds the threads that send downloads.
+            user = auth.known_user(request.headers, client) or await anyio.to_thread.run_sync(
+                auth.authenticate, request.headers, client, limiter=self._auth_threads
+            )
         except AuthenticationError as exc:
             raise self._unauthorized(str(exc)) from None
+        except TooManyFailuresError as exc:
+            raise ApiError(429, str(exc), headers={"retry-after": str(exc.retry_after)}) from None
+        except KeyCheckBusyError as exc:
+            raise ApiError(503, str(exc), headers={"retry-after": "1"}) from None
         except ProviderUnavailableError as exc:
             _LOG.warning("cannot check a token: %s", exc)
             raise ApiError(

@@ -18,11 +18,15 @@ __all__ = [
     "safe_media_type",
 ]
 
-_RANGE = re.compile(r"^bytes=(?:(\d+)-(\d*)|-(\d+))$")
+_RANGE = re.compile(r"bytes=(?:([0-9]+)-([0-9]*)|-([0-9]+))")
 _MEDIA_TYPE = re.compile(
-    r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+"
-    r"(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[^\"\\\r\n]*\"))*$"
+    r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+"
+    r"(?:[ \t]*;[ \t]*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|\"[ !#-\[\]-~]*\"))*"
 )
+"""A media type with parameters; quoted values printable ASCII (never CR, LF or NUL)."""
+_MAX_DIGITS = 19
+"""Longer byte positions are beyond any file (and ``int()`` refuses 4,300 digits and more)."""
+_FAR = 1 << 63
 _UNSAFE_ASCII = re.compile(r'[^\x20-\x7e]|["\\]')
 
 
@@ -72,22 +76,28 @@ def parse_range(value: str | None, size: int) -> ByteRange | Unsatisfiable | Non
     """
     if value is None:
         return None
-    match = _RANGE.match(value.strip())
+    match = _RANGE.fullmatch(value.strip(" \t"))
     if match is None:
         return None
     first, last, suffix = match.groups()
     if suffix is not None:
-        length = int(suffix)
+        length = _position(suffix)
         if length == 0 or size == 0:
             return UNSATISFIABLE
         return ByteRange(max(size - length, 0), size - 1)
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _position(first)
+    end = _position(last) if last else size - 1
     if last and end < start:
         return None
     if start >= size:
         return UNSATISFIABLE
     return ByteRange(start, min(end, size - 1))
+
+
+def _position(digits: str) -> int:
+    """Read a byte position; one too long to hold a file offset stands for "beyond any file"."""
+    significant = digits.lstrip("0")
+    return _FAR if len(significant) > _MAX_DIGITS else int(significant or "0")
 
 
 def etag_matches(header: str | None, etag: str) -> bool:
@@ -134,6 +144,6 @@ def content_disposition(filename: str) -> str:
 
 def safe_media_type(value: object, default: str = "application/octet-stream") -> str:
     """Return an asset's ``type`` when it is a well-formed media type, else ``default``."""
-    if isinstance(value, str) and len(value) <= 255 and _MEDIA_TYPE.match(value):
+    if isinstance(value, str) and len(value) <= 255 and _MEDIA_TYPE.fullmatch(value):
         return value
     return default

@@ -15,12 +15,15 @@ for this server: its ``aud`` holds ``audience``, or its ``azp`` is ``client_id``
 is the ``username_claim`` (``preferred_username`` by default) and the roles are read from
 dotted claim paths such as ``realm_access.roles`` and ``resource_access.<client>.roles``.
 
-When the provider cannot be reached and no key is cached, a token cannot be judged:
-:class:`ProviderUnavailableError` is raised (the server answers 503, not 401).
+When the provider cannot be reached, tokens signed with a cached key are still judged with it
+(the key set is fetched again in the background, one fetch at a time, waiting 1 s, 2 s, 4 s...
+up to ``jwks_min_refetch_seconds`` after each failure); a token whose key is not cached cannot
+be judged: :class:`ProviderUnavailableError` is raised (the server answers 503, not 401).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -38,6 +41,9 @@ __all__ = ["OidcClaims", "OidcVerifier", "ProviderUnavailableError", "claim_at"]
 
 _LOG = logging.getLogger(__name__)
 _DISCOVERY = "/.well-known/openid-configuration"
+_FIRST_BACKOFF_SECONDS = 1.0
+_MAX_WAITERS = 4
+"""Threads that may wait at once for a key-set fetch; more get 503 at once."""
 
 
 class ProviderUnavailableError(Exception):
@@ -75,6 +81,10 @@ def claim_at(payload: Mapping[str, Any], path: str) -> Any:
             return None
         value = value[name]
     return value
+
+
+def _unknown_key(kid: str) -> TokenError:
+    return TokenError(f"the token is signed with a key ({kid!r}) the issuer does not publish")
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -135,6 +145,14 @@ class OidcVerifier:
         self._lock = threading.Lock()
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
+        self._refreshing: threading.Event | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+        self._healthy = True
+        self._max_backoff = max(_FIRST_BACKOFF_SECONDS, jwks_min_refetch_seconds)
+        self._waiters = threading.BoundedSemaphore(_MAX_WAITERS)
+        # Discovery and the key set: two requests, each with its own timeout.
+        self._wait_seconds = 2 * timeout_seconds + 1
         self.fetches = 0
         """How many times the key set was fetched (for logs and tests)."""
 
@@ -180,10 +198,13 @@ class OidcVerifier:
         self._jwks_url = url
         return url
 
-    def _fetch_keys(self) -> None:
+    def _download_keys(self) -> dict[str, jwt.PyJWK]:
         data = self._get_json(self._discover_jwks_url(), "key set")
+        entries = data.get("keys", [])
+        if not isinstance(entries, list):
+            raise ProviderUnavailableError("the identity provider's key set has no list of keys")
         keys: dict[str, jwt.PyJWK] = {}
-        for entry in data.get("keys", []):
+        for entry in entries:
             if not isinstance(entry, dict) or entry.get("use", "sig") != "sig":
                 continue
             kid = entry.get("kid")
@@ -193,13 +214,50 @@ class OidcVerifier:
                 continue  # a key type or algorithm PyJWT cannot use: not ours to sign with
             if isinstance(kid, str) and key.algorithm_name in self.algorithms:
                 keys[kid] = key
-        self.fetches += 1
-        self._keys = keys
-        self._fetched_at = time.monotonic()
-        _LOG.info("fetched %d signing keys of %s", len(keys), self.issuer)
+        return keys
+
+    def _refresh(self, done: threading.Event) -> None:
+        """Fetch the key set; the caller owns ``done`` (the one refresh in flight)."""
+        try:
+            keys = self._download_keys()
+        except ProviderUnavailableError as exc:
+            with self._lock:
+                self._failures += 1
+                delay = min(_FIRST_BACKOFF_SECONDS * 2 ** (self._failures - 1), self._max_backoff)
+                self._retry_at = time.monotonic() + delay
+                self._healthy = False
+            _LOG.warning(
+                "cannot fetch the keys of %s (%s); next attempt in %.0f s", self.issuer, exc, delay
+            )
+            raise
+        except Exception:
+            with self._lock:
+                self._healthy = False
+            raise
+        else:
+            with self._lock:
+                self.fetches += 1
+                self._keys = keys
+                self._fetched_at = time.monotonic()
+                self._failures, self._retry_at, self._healthy = 0, 0.0, True
+            _LOG.info("fetched %d signing keys of %s", len(keys), self.issuer)
+        finally:
+            with self._lock:
+                self._refreshing = None
+            done.set()
+
+    def _refresh_quietly(self, done: threading.Event) -> None:
+        # A failure is logged by _refresh; the cached keys go on serving meanwhile.
+        with contextlib.suppress(Exception):
+            self._refresh(done)
 
     def signing_key(self, kid: str) -> jwt.PyJWK:
         """Return the provider's key named ``kid``, fetching the key set when needed.
+
+        A key the cache holds is returned at once, even when the cache has expired: the key set
+        is then fetched again in the background (one fetch at a time, with a back-off after a
+        failure), so a hung provider delays nobody whose key is known. Only a key id the cache
+        does not know waits for a fetch (a fetch already in flight, or one made here).
 
         Args:
             kid: The key id from the token header.
@@ -210,26 +268,58 @@ class OidcVerifier:
         Raises:
             TokenError: No such key, even after fetching the key set again (or too soon to
                 fetch it again).
-            ProviderUnavailableError: The key set could not be fetched and none is cached.
+            ProviderUnavailableError: The key is not cached and the key set cannot be fetched
+                now.
         """
         with self._lock:
             now = time.monotonic()
             age = None if self._fetched_at is None else now - self._fetched_at
-            if age is None or age > self.jwks_cache_seconds:
-                try:
-                    self._fetch_keys()
-                except ProviderUnavailableError:
-                    if not self._keys:
-                        raise
-                    _LOG.warning("cannot refresh the keys of %s; using cached ones", self.issuer)
-            elif kid not in self._keys and age >= self.jwks_min_refetch_seconds:
-                self._fetch_keys()
             key = self._keys.get(kid)
-        if key is None:
-            raise TokenError(
-                f"the token is signed with a key ({kid!r}) the issuer does not publish"
+            expired = age is None or age > self.jwks_cache_seconds
+            if key is not None and not expired:
+                return key
+            if (
+                key is None
+                and not expired
+                and age is not None
+                and age < self.jwks_min_refetch_seconds
+            ):
+                raise _unknown_key(kid)
+            may_fetch = self._refreshing is None and now >= self._retry_at
+            done = self._refreshing
+            if may_fetch:
+                done = self._refreshing = threading.Event()
+        if key is not None:
+            if may_fetch and done is not None:
+                threading.Thread(
+                    target=self._refresh_quietly, args=(done,), name="jwks-refresh", daemon=True
+                ).start()
+            return key
+        if may_fetch and done is not None:
+            self._refresh(done)
+        elif done is not None:
+            self._wait_for(done)
+        else:
+            raise ProviderUnavailableError(
+                "the identity provider could not be reached lately; not trying again yet"
             )
-        return key
+        with self._lock:
+            key = self._keys.get(kid)
+            healthy = self._healthy
+        if key is not None:
+            return key
+        if not healthy:
+            raise ProviderUnavailableError("the identity provider could not be reached")
+        raise _unknown_key(kid)
+
+    def _wait_for(self, done: threading.Event) -> None:
+        if not self._waiters.acquire(blocking=False):
+            raise ProviderUnavailableError("too many requests wait for the identity provider")
+        try:
+            if not done.wait(self._wait_seconds):
+                raise ProviderUnavailableError("the identity provider is slow to answer")
+        finally:
+            self._waiters.release()
 
     # -- tokens ------------------------------------------------------------------------------
 

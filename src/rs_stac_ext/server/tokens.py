@@ -208,4 +208,8 @@ def verify_token(
     roles = payload.get(roles_claim, [])
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise TokenError(f"the {roles_claim!r} claim must be a list of strings")
-    return TokenClaims(subject, frozenset(roles), float(payload["exp"]))
+    try:
+        expires = float(payload["exp"])
+    except (OverflowError, TypeError, ValueError):
+        raise TokenError("the token's 'exp' claim is out of range") from None
+    return TokenClaims(subject, frozenset(roles), expires)

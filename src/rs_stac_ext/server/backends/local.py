@@ -3,7 +3,8 @@
 A file is served only when its real path (``..``, absolute paths and symbolic links resolved)
 lies inside the catalog folder; anything else is answered like a missing file (404), so the
 answer never tells whether something exists outside the folder. The file is opened without
-following a final symbolic link and, on Linux, its real path is checked again through
+following a final symbolic link and without blocking (a FIFO or a device never holds a worker
+thread), only a regular file is read, and, on Linux, its real path is checked again through
 ``/proc/self/fd`` after opening, so swapping a link in between does not escape either.
 
 The body is read in worker threads, one chunk at a time; when the client goes away the
@@ -133,8 +134,10 @@ class LocalBackend:
             if real is None:
                 continue
             try:
-                fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
-            except OSError:
+                # O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; anything
+                # that is not a regular file is refused right after.
+                fd = os.open(real, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except (OSError, ValueError):
                 continue
             try:
                 info = os.fstat(fd)

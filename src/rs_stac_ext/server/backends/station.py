@@ -1,6 +1,7 @@
 """Ground-station files (``…/Files(<id>)/$value``, ``…/Products(<id>)/$value``): a streamed proxy.
 
-The station is the registry entry whose ``root_url`` the href starts with; the bytes are
+The station is the registry entry whose ``root_url`` the href lies under once normalised (``..``
+segments removed: an href that climbs out of the root is not fetched at all); the bytes are
 fetched with :class:`rs_stac_ext.stations.client.StationClient`, which sends the station's
 credentials from the registry (and only to the station's own origin), retries, and follows the
 station's redirects. Clients never see the station's address or credentials.
@@ -27,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from rs_stac_ext.server.backends import AssetTarget, Backend
 from rs_stac_ext.server.backends._stream import send_until_disconnect
+from rs_stac_ext.server.backends._urls import normalised_under
 from rs_stac_ext.server.config import ConfigError, ServerConfig
 from rs_stac_ext.server.errors import ApiError
 from rs_stac_ext.server.headers import content_disposition, safe_media_type
@@ -91,11 +93,15 @@ class StationBackend:
         self._lock = threading.Lock()
 
     def station_for(self, href: str) -> Station | None:
-        """Return the station whose root URL the href lies under (the longest match)."""
+        """Return the station whose root URL the href lies under (the longest match).
+
+        The href is normalised first (see :func:`._urls.normalised_under`): one that leaves
+        the root through ``..`` segments belongs to no station.
+        """
         found = [
             station
             for station in self.registry.stations()
-            if href.startswith(station.root_url.rstrip("/") + "/")
+            if normalised_under(href, station.root_url) is not None
         ]
         return max(found, key=lambda s: len(s.root_url), default=None)
 
@@ -123,7 +129,10 @@ class StationBackend:
         from rs_stac_ext.stations.client import StationAuthError, StationRequestError
         from rs_stac_ext.stations.client import StationUnavailable as Unavailable
 
-        chunks = self._client(station).download(target.href)
+        url = normalised_under(target.href, station.root_url)
+        if url is None:  # station_for chose this station, so this is a second line of defence
+            raise ApiError(404, "the asset's address is not served by its station")
+        chunks = self._client(station).download(url)
         try:
             first = next(chunks, b"")
         except StationAuthError as exc:

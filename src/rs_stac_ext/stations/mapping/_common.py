@@ -184,7 +184,7 @@ class Record:
         value = self.string(field, required=required)
         if value is None:
             return None
-        if not _UUID.match(value):
+        if not _UUID.fullmatch(value):
             raise self.error(
                 field, f"expected a GUID (8-4-4-4-12 hexadecimal digits), got {_shown(value)}"
             )

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from rs_stac_ext.stations.mapping._common import (
     STAC_VERSION,
@@ -172,7 +173,10 @@ def _platform(attributes: Record) -> Satellite | str | None:
 
 def _asset(record: Record, context: MappingContext, uuid: str) -> dict[str, Any]:
     root = context.odata_root
-    key = uuid if _UUID.match(uuid) else "'" + uuid.replace("'", "''") + "'"
+    # Any other Id is an OData string literal, percent-encoded so that no character of it
+    # ("/", "?", "#", "%") can change the URL's path or add a query.
+    literal = "'" + uuid.replace("'", "''") + "'"
+    key = uuid if _UUID.fullmatch(uuid) else quote(literal, safe="'")
     path = f"Products({key})/$value"
     asset: dict[str, Any] = {"href": f"{root}/{path}" if root else path}
     content_type = record.string("ContentType")
