@@ -84,6 +84,9 @@ def main() -> int:
     print(f"validation: {report.verdict.value}")
     for missing in report.not_checked:
         print(f"  not checked: {missing.schema}")
+    for schema, origin in report.origins.items():
+        if origin == "readme":
+            print(f"  checked against the schema written from its README: {schema}")
     for error in report.errors:
         print(f"  {error.path}: {error.message}")
     if "--json" in sys.argv:
