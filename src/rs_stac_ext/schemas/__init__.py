@@ -298,9 +298,11 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
 
     ``DRAFT7`` is python-jsonschema's ``Draft7Validator.FORMAT_CHECKER`` as installed with our
     dependencies: every format of :data:`DRAFT7_ASSERTED_FORMATS` (``date-time`` as full
-    RFC 3339, ``uri``, ``iri``, ``json-pointer``, ...). ``ALL`` adds the formats draft-07 does
-    not define (:data:`EXTRA_ASSERTED_FORMATS`: ``uuid``, ``duration``, ``color``). Other
-    formats are never asserted.
+    RFC 3339, ``uri``, ``iri``, ``json-pointer``, ...). ``iri`` and ``iri-reference`` are
+    decided by :mod:`rs_stac_ext.validator._iri`, which gives rfc3987-syntax's verdicts (the
+    package python-jsonschema asks) in linear time, without lark. ``ALL`` adds the formats
+    draft-07 does not define (:data:`EXTRA_ASSERTED_FORMATS`: ``uuid``, ``duration``,
+    ``color``). Other formats are never asserted.
 
     Args:
         mode: The format mode.
@@ -315,12 +317,16 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
     mode = FormatMode(mode)
     if mode is FormatMode.NONE:
         return None
+    from rs_stac_ext.schemas._python_jsonschema import load_python_jsonschema
+    from rs_stac_ext.validator._iri import OWN_CHECKS
+
+    load_python_jsonschema()
     import jsonschema
 
     draft7 = jsonschema.Draft7Validator.FORMAT_CHECKER
     generic = jsonschema.FormatChecker()
     wanted = asserted_formats(mode)
-    missing = (DRAFT7_ASSERTED_FORMATS - set(draft7.checkers)) | (
+    missing = (DRAFT7_ASSERTED_FORMATS - set(OWN_CHECKS) - set(draft7.checkers)) | (
         (wanted - DRAFT7_ASSERTED_FORMATS) - set(generic.checkers)
     )
     if missing:
@@ -333,10 +339,13 @@ def format_checker(mode: FormatMode | str) -> jsonschema.FormatChecker | None:
     checker = jsonschema.FormatChecker(formats=())
     checker.checkers = {}
     for name in wanted:
+        if name in OWN_CHECKS:
+            checker.checkers[name] = (OWN_CHECKS[name], ())
+            continue
         function, raises = (draft7 if name in DRAFT7_ASSERTED_FORMATS else generic).checkers[name]
         if name in FAST_SUBSETS:
-            # python-jsonschema's IRI checks take milliseconds a string: strings of the fast
-            # subset, which it accepts (tests/test_format_subsets.py), are answered at once.
+            # python-jsonschema's own checks take microseconds to milliseconds a string: strings
+            # of the fast subset, which it accepts (tests/test_format_subsets.py), pass at once.
             function = _accepting(FAST_SUBSETS[name], function)
         checker.checkers[name] = (function, raises)
     return checker
@@ -356,6 +365,9 @@ def _accepting(pattern: str, check: Callable[[object], bool]) -> Callable[[objec
 
 @cache
 def _validator(canonical: str, mode: FormatMode) -> Validator:
+    from rs_stac_ext.schemas._python_jsonschema import load_python_jsonschema
+
+    load_python_jsonschema()
     import jsonschema
 
     schema = _parsed_schema(canonical)

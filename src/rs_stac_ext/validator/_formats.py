@@ -7,7 +7,9 @@ gives python-jsonschema's verdict for its format, so both engines assert exactly
   ``ipv6``, ``regex``, ``uuid``) are answered here without importing python-jsonschema (the
   tests compare both on generated and hand-picked strings), so a run that meets a malformed
   timestamp does not pay for that import;
-* every other asserted format (``uri``, ``iri``, ``json-pointer``, ...) is handed to
+* ``iri`` and ``iri-reference`` are answered by :mod:`rs_stac_ext.validator._iri`, which gives
+  the verdicts of rfc3987-syntax (what python-jsonschema asks) without its Earley parser;
+* every other asserted format (``uri``, ``json-pointer``, ``hostname``, ...) is handed to
   python-jsonschema's own checker, imported on first use: its verdict is the reference by
   definition.
 """
@@ -24,6 +26,7 @@ from functools import partial
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from rs_stac_ext.schemas import ALL_ASSERTED_FORMATS
+from rs_stac_ext.validator._iri import OWN_CHECKS
 
 __all__ = ["FORMAT_CHECKS"]
 
@@ -110,6 +113,7 @@ _NATIVE: dict[str, Callable[[str], bool]] = {
     "ipv6": _ipv6,
     "regex": _regex,
     "uuid": _uuid,
+    **OWN_CHECKS,
 }
 
 FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {

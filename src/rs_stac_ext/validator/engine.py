@@ -461,6 +461,9 @@ class SchemaCompiler:
         Raises:
             LookupError: The schema cannot be had.
         """
+        from rs_stac_ext.schemas._python_jsonschema import load_python_jsonschema
+
+        load_python_jsonschema()  # without building rfc3987-syntax's parsers
         import jsonschema
 
         if uri not in self._reference:
