@@ -3,8 +3,9 @@ r"""The ``iri`` and ``iri-reference`` format checks, in linear time.
 python-jsonschema decides these two formats with rfc3987-syntax, a lark Earley parser of RFC 3987's
 grammar: building its parsers takes seconds when python-jsonschema is imported, and each string
 then costs up to a fifth of a second. The grammar is regular, so the same language is written
-here as two regular expressions, rule by rule from the grammar rfc3987-syntax ships
-(``syntax_rfc3987.lark``), including where that grammar departs from RFC 3987:
+here as one regular expression (``iri`` is an ``iri-reference`` that begins with a scheme), rule
+by rule from the grammar rfc3987-syntax ships (``syntax_rfc3987.lark``), including where that
+grammar departs from RFC 3987:
 
 * ``ucschar`` and ``iprivate`` cover the Basic Multilingual Plane only (RFC 3987 also allows
   planes 1 to 14 and 15 to 16): any character above U+FFFF is refused;
@@ -19,19 +20,27 @@ grammar's edges and on every link of the outside documents.
 Every repetition is possessive (``*+``, ``++``) and repeats a set of characters (or a percent
 escape) that cannot also begin what follows it, so no repetition ever gives a character back:
 a string is read once per alternative of a fixed, small set, in time proportional to its length.
-The alternatives inside an IP literal read at most a few dozen characters each.
+The alternatives inside an IP literal read at most a few dozen characters each. Non-ASCII
+characters are first replaced by one stand-in per class (see ``_with_stand_ins``), a single
+pass over the string.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 __all__ = ["OWN_CHECKS", "is_iri", "is_iri_reference"]
 
-# ucschar and iprivate as rfc3987-syntax has them (BMP only).
-_UCSCHAR = r"\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
-_IPRIVATE = r"\ue000-\uf8ff"
+# ucschar and iprivate as rfc3987-syntax has them (BMP only). Before matching, every ucschar
+# is written as U+00A0 and every iprivate as U+E000 (both allowed exactly where the characters
+# they stand for are): the patterns then hold one character of each, not their many ranges,
+# which keeps compiling them quick.
+_ANY_UCSCHAR = r"[\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]"
+_ANY_IPRIVATE = r"[\ue000-\uf8ff]"
+_UCSCHAR = r"\u00a0"
+_IPRIVATE = r"\ue000"
 _UNRESERVED = r"A-Za-z0-9\-._~"
 _IUNRESERVED = _UNRESERVED + _UCSCHAR
 _SUB_DELIMS = r"!$&'()*+,;="
@@ -95,13 +104,43 @@ _IP_LITERAL = rf"\[(?:{_IPV6ADDRESS}|{_IPVFUTURE})\]"
 _IHOST = rf"(?:{_IP_LITERAL}|{_run(_IUNRESERVED + _SUB_DELIMS)})"
 _IAUTHORITY = rf"(?:{_run(_IUNRESERVED + _SUB_DELIMS + ':')}@)?+{_IHOST}(?::[0-9]*+)?+"
 
-_IHIER_PART = rf"(?://{_IAUTHORITY}{_IPATH_ABEMPTY}|{_IPATH_ABSOLUTE}|{_IPATH_ROOTLESS}|)"
-_IRELATIVE_PART = rf"(?://{_IAUTHORITY}{_IPATH_ABEMPTY}|{_IPATH_ABSOLUTE}|{_IPATH_NOSCHEME}|)"
 _QUERY_AND_FRAGMENT = rf"(?:\?{_IQUERY})?+(?:#{_IFRAGMENT})?+"
 
-_IRI = re.compile(rf"{_SCHEME}:{_IHIER_PART}{_QUERY_AND_FRAGMENT}")
-# iri-reference is iri | irelative-ref; both end in the same optional query and fragment.
-_IRI_REFERENCE = re.compile(rf"(?:{_SCHEME}:{_IHIER_PART}|{_IRELATIVE_PART}){_QUERY_AND_FRAGMENT}")
+# iri-reference is iri | irelative-ref, and iri is scheme ":" ihier-part with the same ending.
+# ihier-part and irelative-part differ in one alternative only: a path after a scheme may begin
+# with ":" (ipath-rootless), one without may not (ipath-noscheme). A string that begins with a
+# scheme and ":" is never a relative reference (its first segment would hold the ":"), so the
+# scheme is taken whenever it is there (group 1) and decides between the two paths.
+_FIRST_SEGMENT_PATH = rf"(?(1){_IPATH_ROOTLESS}|{_IPATH_NOSCHEME})"
+_IRI_REFERENCE = (
+    rf"({_SCHEME}:)?+"
+    rf"(?://{_IAUTHORITY}{_IPATH_ABEMPTY}|{_IPATH_ABSOLUTE}|{_FIRST_SEGMENT_PATH}|)"
+    + _QUERY_AND_FRAGMENT
+)
+
+
+@cache
+def _iri_reference() -> re.Pattern[str]:
+    """Return the compiled pattern (compiled when first needed: it takes a few milliseconds)."""
+    return re.compile(_IRI_REFERENCE)
+
+
+@cache
+def _non_ascii() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return the patterns of a ucschar and of an iprivate character, compiled when needed."""
+    return re.compile(_ANY_UCSCHAR), re.compile(_ANY_IPRIVATE)
+
+
+def _with_stand_ins(value: str) -> str:
+    """Write every ucschar as U+00A0 and every iprivate as U+E000 (see above)."""
+    if value.isascii():
+        return value
+    ucschar, iprivate = _non_ascii()
+    return iprivate.sub("\ue000", ucschar.sub("\u00a0", value))
+
+
+def _match(value: str) -> re.Match[str] | None:
+    return _iri_reference().fullmatch(_with_stand_ins(value))
 
 
 def is_iri(instance: object) -> bool:
@@ -113,7 +152,10 @@ def is_iri(instance: object) -> bool:
     Returns:
         ``False`` only for a string that is not an IRI.
     """
-    return not isinstance(instance, str) or _IRI.fullmatch(instance) is not None
+    if not isinstance(instance, str):
+        return True
+    found = _match(instance)
+    return found is not None and found.group(1) is not None
 
 
 def is_iri_reference(instance: object) -> bool:
@@ -125,7 +167,7 @@ def is_iri_reference(instance: object) -> bool:
     Returns:
         ``False`` only for a string that is neither an IRI nor a relative reference.
     """
-    return not isinstance(instance, str) or _IRI_REFERENCE.fullmatch(instance) is not None
+    return not isinstance(instance, str) or _match(instance) is not None
 
 
 OWN_CHECKS: dict[str, Callable[[object], bool]] = {
