@@ -87,7 +87,8 @@ def test_every_mode_and_engine_uses_our_checks() -> None:
 
 
 def test_non_strings_conform() -> None:
-    for value in (None, 3, 1.5, [], {}):
+    values: list[object] = [None, 3, 1.5, [], {}]
+    for value in values:
         assert is_iri(value)
         assert is_iri_reference(value)
 
