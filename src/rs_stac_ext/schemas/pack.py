@@ -271,6 +271,9 @@ def _manifest_problem(manifest: Any) -> str | None:
     try:  # jsonschema-rs loads in a fraction of python-jsonschema's import time
         import jsonschema_rs
     except ImportError:  # pragma: no cover - only where jsonschema-rs has no wheel
+        from rs_stac_ext.schemas._python_jsonschema import load_python_jsonschema
+
+        load_python_jsonschema()
         import jsonschema
 
         error = jsonschema.exceptions.best_match(

@@ -1,9 +1,8 @@
 r"""Patterns that let jsonschema-rs accept the common spellings of a format without Python.
 
 jsonschema-rs asks Python (:mod:`rs_stac_ext.validator._formats`) about every string carrying an
-asserted ``format``; that call costs more than checking the rest of a STAC Item, and
-python-jsonschema's own ``iri`` and ``iri-reference`` checks (an Earley parser of RFC 3987)
-take milliseconds a string. The engine therefore checks ``{"format": F}`` as
+asserted ``format``; that call costs more than checking the rest of a STAC Item. The engine
+therefore checks ``{"format": F}`` as
 ``{"anyOf": [{"type": "string", "pattern": SUBSET[F]}, {"format": F}]}``.
 
 Each pattern matches a *subset* of the strings python-jsonschema accepts for its format, so the
