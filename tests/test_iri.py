@@ -279,24 +279,66 @@ characters = st.sampled_from(_EDGE_CHARACTERS) | st.characters(codec=None)
 _PIECE = st.sampled_from(_PIECES) | characters
 
 
+# What each component allows (ASCII, a percent escape, and ucschar from each of its ranges).
+_UCSCHARS = ["é", "\u00a0", "\ud7ff", "\uf900", "\ufdcf", "\ufdf0", "\uffef"]
+_IUNRESERVED = [*"aZ09-._~", *_UCSCHARS, "%41", "%fF"]
+_SUB_DELIMS = list("!$&'()*+,;=")
+_ALLOWED = {
+    "scheme": list("aZ09+-."),
+    "userinfo": [*_IUNRESERVED, *_SUB_DELIMS, ":"],
+    "reg_name": [*_IUNRESERVED, *_SUB_DELIMS],
+    "segment": [*_IUNRESERVED, *_SUB_DELIMS, ":", "@"],
+    "query": [*_IUNRESERVED, *_SUB_DELIMS, ":", "@", "/", "?", "\ue000", "\uf8ff"],
+    "fragment": [*_IUNRESERVED, *_SUB_DELIMS, ":", "@", "/", "?"],
+}
+
+
+# Characters some component allows and another does not, and the edge pieces.
+_EDGE = (
+    st.sampled_from(sorted(set().union(*_ALLOWED.values()) | set("#[]%/?:@")))
+    | st.sampled_from(_PIECES)
+    | characters
+)
+
+
 @st.composite
-def component(draw: st.DrawFn) -> str:
-    """A short run of edge characters and pieces (often empty)."""
-    return "".join(draw(st.lists(_PIECE, max_size=6)))
+def component(draw: st.DrawFn, kind: str = "segment") -> str:
+    """A run of what ``kind`` allows (often empty)."""
+    return "".join(draw(st.lists(st.sampled_from(_ALLOWED[kind]), max_size=5)))
+
+
+@st.composite
+def with_one_edge(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one edge piece inserted or put in place of a character."""
+    at = draw(st.integers(0, len(text)))
+    after = at + 1 if at < len(text) and draw(st.booleans()) else at
+    return text[:at] + draw(_EDGE) + text[after:]
+
+
+_H16 = st.text(st.sampled_from("09afAF"), min_size=1, max_size=4)
+_BAD_H16 = st.sampled_from(["", "12345", "g", "0x1"])
 
 
 @st.composite
 def ipv6_literal(draw: st.DrawFn) -> str:
-    """An IPv6-like literal: 0-9 groups of 0-5 hex digits, "::" anywhere, maybe an IPv4 tail."""
-    hexdigit = st.sampled_from("0123456789abcdefABCDEFg")
-    groups = draw(st.lists(st.text(hexdigit, min_size=0, max_size=5), min_size=0, max_size=9))
-    text = ":".join(groups)
-    if draw(st.booleans()):
-        at = draw(st.integers(0, len(text)))
-        text = text[:at] + ":" + text[at:]
+    """An IPv6-like literal: 0 to 9 groups, "::" at a group boundary or none, maybe IPv4 last.
+
+    Mostly well-formed groups, so the count of groups and the place of "::" decide.
+    """
+    count = draw(st.integers(0, 9))
+    groups = [draw(_H16 | _BAD_H16) if draw(st.integers(0, 9)) == 0 else draw(_H16)]
+    groups += [draw(_H16) for _ in range(count - 1)]
+    groups = groups[:count]
     if draw(st.booleans()):
         octets = draw(st.lists(st.integers(0, 300), min_size=3, max_size=5))
-        text += (":" if text else "") + ".".join(map(str, octets))
+        if draw(st.integers(0, 3)):
+            octets = [octet % 256 for octet in octets[:4]] + [0] * (4 - len(octets[:4]))
+        groups.append(".".join(map(str, octets)))
+    if draw(st.integers(0, 4)):  # usually a "::" at a boundary (0 = before the first group)
+        at = draw(st.integers(0, len(groups)))
+        text = ":".join(groups[:at]) + "::" + ":".join(groups[at:])
+    else:
+        text = ":".join(groups)
     return f"[{text}]"
 
 
@@ -304,36 +346,69 @@ def ipv6_literal(draw: st.DrawFn) -> str:
 def ipvfuture_literal(draw: st.DrawFn) -> str:
     version = draw(st.text(st.sampled_from("0123456789aFgv"), max_size=3))
     rest = draw(st.text(st.sampled_from("aZ0-._~!$&'()*+,;=:@/é%[] "), max_size=5))
-    v = draw(st.sampled_from(["v", "V", ""]))
-    dot = draw(st.sampled_from([".", ""]))
+    v = draw(st.sampled_from(["v", "v", "V", ""]))
+    dot = draw(st.sampled_from([".", ".", ""]))
     return f"[{v}{version}{dot}{rest}]"
 
 
 @st.composite
 def structured(draw: st.DrawFn) -> str:
-    """A reference assembled part by part, each part possibly malformed or empty."""
+    """A reference assembled part by part, each part well-formed or not, or empty."""
     scheme = draw(
-        st.sampled_from(["", "http:", "https:", "a:", "A1+-.:", "1a:", "a b:", ":", "s3:"])
-        | component().map(lambda text: text + ":")
+        st.sampled_from(["", "", "http:", "a:", "A1+-.:", "1a:", ":"])
+        | component("scheme").map(lambda text: text + ":")
     )
     text = scheme
     if draw(st.booleans()):
-        userinfo = draw(st.sampled_from(["", "user@", "u:p@", "@", "a@b@"]) | component())
+        userinfo = draw(st.sampled_from(["", "", "u:p@", "@", "a@b@"]) | component("userinfo"))
+        if userinfo and not userinfo.endswith("@") and draw(st.booleans()):
+            userinfo += "@"
         host = draw(
-            st.sampled_from(["", "example.com", "1.2.3.4", "é.example"])
+            st.sampled_from(["", "example.com", "1.2.3.4"])
             | ipv6_literal()
             | ipvfuture_literal()
-            | component()
+            | component("reg_name")
         )
         port = draw(st.sampled_from(["", ":", ":80", ":8a", "::"]))
         text += "//" + userinfo + host + port
-    segments = draw(st.lists(component(), max_size=4))
+    segments = draw(st.lists(component("segment"), max_size=4))
     text += draw(st.sampled_from(["", "/"])) + "/".join(segments)
     if draw(st.booleans()):
-        text += "?" + draw(component())
+        text += "?" + draw(component("query"))
     if draw(st.booleans()):
-        text += "#" + draw(component())
-    return text
+        text += "#" + draw(component("fragment"))
+    # Mostly one edge piece somewhere: every other part then decides the verdict.
+    return draw(with_one_edge(text)) if draw(st.integers(0, 2)) else text
+
+
+# Each place of the grammar, as a well-formed reference with "{}" where a run of that place is.
+_PLACES = [
+    "{}:x",  # scheme
+    "http://{}@h/",  # iuserinfo
+    "http://{}/",  # ireg-name
+    "http://h:{}/",  # port
+    "http://[v1.{}]/",  # IPvFuture
+    "a:{}",  # ipath-rootless
+    "{}/x",  # ipath-noscheme
+    "/{}",  # ipath-absolute
+    "//h/a/{}/y",  # isegment
+    "?{}",  # iquery of a relative reference
+    "http://h/?{}#f",  # iquery
+    "#{}",  # ifragment of a relative reference
+    "http://h/?q#{}",  # ifragment
+]
+_PROBES = sorted(
+    set().union(*_ALLOWED.values()) | set(_EDGE_CHARACTERS) | set("#[]%/?:@") | {"%4", "%g0"}
+)
+
+
+@pytest.mark.parametrize("place", _PLACES)
+def test_each_character_in_each_place(place: str) -> None:
+    """Every character some place allows, or that sits on an edge, in the middle of each place."""
+    for probe in _PROBES:
+        assert_same_verdicts(
+            place.format("a" + probe + "b" if place != "http://h:{}/" else "8" + probe + "0")
+        )
 
 
 @settings(max_examples=EXAMPLES)
