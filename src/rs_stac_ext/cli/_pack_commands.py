@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from rs_stac_ext.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from rs_stac_ext.cli._schema_commands import say_passed_over
 from rs_stac_ext.schemas.closure import ClosureEntry, packed_schema, schema_closure
 from rs_stac_ext.schemas.pack import write_pack
 from rs_stac_ext.schemas.resolver import ResolvedSchema, SchemaResolver
@@ -232,6 +233,7 @@ def pack_schemas(
     else:
         roots = [uri for uri, origin, _ in resolver.known() if origin in _OFFLINE_ORIGINS]
     entries = schema_closure(resolver, roots)
+    say_passed_over(resolver, echo)
     missing = _report_closure(entries, resolver, echo)
     found = [e.result for e in entries if isinstance(e.result, ResolvedSchema)]
     if not found:
