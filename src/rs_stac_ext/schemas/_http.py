@@ -13,6 +13,7 @@ in-house schema server or a test server).
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import os
 import socket
@@ -368,22 +369,33 @@ def _deadline_handlers() -> tuple[type[Any], type[Any]]:
         def __init__(self, deadline: _Deadline, context: ssl.SSLContext) -> None:
             super().__init__(context=context)
             self._deadline = deadline
+            self._tls = context
 
         def https_open(self, req: urllib.request.Request) -> Any:
             connection = _watched(http.client.HTTPSConnection, self._deadline)
-            return self.do_open(connection, req, context=self._context)
+            return self.do_open(connection, req, context=self._tls)
 
     return WatchedHTTPHandler, WatchedHTTPSHandler
 
 
 def _tls_context(url: str, ca_bundle: str | Path | None) -> ssl.SSLContext:
-    """Return the TLS context of a download: the system's trust store or one CA bundle."""
+    """Return the TLS context of a download: the system's trust store or one CA bundle.
+
+    Contexts are made once per bundle: loading a trust store takes tens of milliseconds, which
+    a walk of a thousand remote catalogs would pay a thousand times.
+    """
     import ssl
 
     bundle = ca_bundle if ca_bundle is not None else os.environ.get(CA_BUNDLE_ENV, "").strip()
-    if not bundle:
-        return ssl.create_default_context()
     try:
-        return ssl.create_default_context(cafile=os.fspath(bundle))
+        return _context_for(os.fspath(bundle) if bundle else "")
     except (OSError, ssl.SSLError, ValueError) as exc:
         raise HttpRefusedError(url, f"the CA bundle {bundle} is unusable ({exc})") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _context_for(bundle: str) -> ssl.SSLContext:
+    """The TLS context trusting one PEM bundle (``""``: the system's trust store)."""
+    import ssl
+
+    return ssl.create_default_context(cafile=bundle or None)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -790,7 +790,7 @@ def survey_inputs(targets: Iterable[str]) -> InputSurvey:
         if not _is_local_path(target):
             continue
         path = Path(target)
-        if not path.exists():
+        if not path.exists() and not _is_link_loop(path):  # a loop is read, and said
             missing.append(target)
         elif path.is_dir():
             _, passed_over = folder_files(path)
@@ -808,7 +808,13 @@ def _chain_lines(first: bytes, stream: IO[bytes], limit: int) -> Iterator[bytes]
 _BLOCK = 2**20
 
 
-def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> Iterator[bytes]:
+class _ByteSource(Protocol):
+    """Anything binary to read from: a file, a pipe, a stream that counts what it gives."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def split_lines(stream: _ByteSource, max_bytes: int, total: int | None = None) -> Iterator[bytes]:
     """Yield the lines of a binary stream, without their line feed, one per physical line.
 
     Reading goes by blocks (much faster than line by line) and returns as soon as data is
