@@ -40,7 +40,11 @@ def may_repeat_keys(data: bytes, document: Any, colons: int) -> bool:
         return False
     if b"\\" in data and (b"\\u003a" in data or b"\\u003A" in data):
         return True
-    return colons > orjson.dumps(document).count(b":")
+    try:
+        kept = orjson.dumps(document).count(b":")
+    except TypeError:  # a value orjson cannot write (an integer beyond 64 bits): look closely
+        return True
+    return colons > kept
 
 
 def repeated_keys(data: bytes) -> list[tuple[str, str]]:

@@ -500,8 +500,8 @@ class _Reader:
             size += len(line) + 1
             if size > limit + 1:
                 break
-        else:
-            data = b"\n".join(held)
+        if counted.count <= limit:  # all of it is held
+            data = b"\n".join(held) + (b"\n" if counted.last == b"\n" else b"")
             if not data.strip():
                 return
             whole = self.parse(data, source)
@@ -633,16 +633,19 @@ _PARSER_DEPTH = 900  # Python's parser gives up somewhat below the recursion lim
 
 
 class _CountingReader:
-    """A binary stream that counts the bytes read through it."""
+    """A binary stream that counts the bytes read through it, and keeps the last one."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._read = getattr(stream, "read1", stream.read)
         self.count = 0
+        self.last = b""
 
     def read1(self, size: int = -1) -> bytes:
         """Read at most ``size`` bytes, returning as soon as some are there."""
         block: bytes = self._read(size)
-        self.count += len(block)
+        if block:
+            self.count += len(block)
+            self.last = block[-1:]
         return block
 
     read = read1
