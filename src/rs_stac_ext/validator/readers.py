@@ -21,7 +21,6 @@ import itertools
 import json
 import os
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -487,41 +486,48 @@ class _Reader:
 
         The stream is NDJSON when it is not one JSON document and one of its first two
         non-blank lines is a JSON value on its own line. Either way each document is reported
-        exactly as it would be from a ``.json`` or ``.ndjson`` file holding the same bytes, and
-        at most about twice ``max_bytes`` is held in memory to decide.
+        exactly as it would be from a ``.json`` or ``.ndjson`` file holding the same bytes.
+        Deciding holds the first ``max_bytes`` of the stream, and at most its first two
+        non-blank lines.
         """
         limit = self.settings.max_bytes
         counted = _CountingReader(stream)
-        lines = split_lines(counted, limit)
-        held: deque[bytes] = deque()
-        size = 0
-        for line in lines:
-            held.append(line)
-            size += len(line) + 1
-            if size > limit + 1:
-                break
-        if counted.count <= limit:  # all of it is held
-            data = b"\n".join(held) + (b"\n" if counted.last == b"\n" else b"")
-            if not data.strip():
+        head = counted.read_up_to(limit + 1)
+        if len(head) <= limit:  # all of it
+            if not head.strip():
                 return
-            whole = self.parse(data, source)
-            if whole.error is not None and whole.error.kind == "json" and self._is_ndjson(held):
-                yield from self.read_lines(_drain(held), source, start=1)
+            whole = self.parse(head, source)
+            if (
+                whole.error is not None
+                and whole.error.kind == "json"
+                and self._is_ndjson(split_lines(_Prefixed(head), limit))
+            ):
+                yield from self.read_lines(split_lines(_Prefixed(head), limit), source, start=1)
                 return
             yield from self.expand(whole)
             if self.settings.follow_links and whole.error is None:
                 yield from self.links_of(whole, None, None)
             return
         # More than max_bytes: too large for one document, so NDJSON or refused whole.
-        while sum(1 for line in held if line.strip()) < 2:
-            more = next(lines, None)
-            if more is None:
+        lines = split_lines(_Prefixed(head, counted), limit)
+        del head
+        blanks: list[int] = []  # blank lines before each of the first two non-blank ones
+        first: list[bytes] = []
+        count = 0
+        for line in lines:
+            if not line.strip():
+                count += 1
+                continue
+            blanks.append(count)
+            first.append(line)
+            count = 0
+            if len(first) == 2:
                 break
-            held.append(more)
-        if self._is_ndjson(held):
-            yield from self.read_lines(itertools.chain(_drain(held), lines), source, start=1)
+        if self._is_ndjson(first):
+            replayed = _replay(blanks, first, count)
+            yield from self.read_lines(itertools.chain(replayed, lines), source, start=1)
             return
-        held.clear()
+        first.clear()
         for _ in lines:
             pass  # count the bytes of the whole document, as a file's size would say
         yield InputDocument(
@@ -633,32 +639,60 @@ _PARSER_DEPTH = 900  # Python's parser gives up somewhat below the recursion lim
 
 
 class _CountingReader:
-    """A binary stream that counts the bytes read through it, and keeps the last one."""
+    """A binary stream that counts the bytes read through it."""
 
     def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
         self._read = getattr(stream, "read1", stream.read)
         self.count = 0
-        self.last = b""
 
     def read1(self, size: int = -1) -> bytes:
         """Read at most ``size`` bytes, returning as soon as some are there."""
         block: bytes = self._read(size)
-        if block:
-            self.count += len(block)
-            self.last = block[-1:]
+        self.count += len(block)
         return block
 
     read = read1
 
+    def read_up_to(self, size: int) -> bytes:
+        """Read ``size`` bytes, or up to the end of the stream if it is shorter."""
+        data = self._stream.read(size)
+        while 0 < len(data) < size:  # a raw stream may give less than asked
+            more = self._stream.read(size - len(data))
+            if not more:
+                break
+            data += more
+        self.count += len(data)
+        return data
+
+
+class _Prefixed:
+    """The bytes already read from a stream, then the rest of it (``None``: nothing more)."""
+
+    def __init__(self, head: bytes, rest: _ByteSource | None = None) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Read up to ``size`` bytes (the head is let go of once it has been read)."""
+        if self._head:
+            taken = self._head[: size if size >= 0 else None]
+            self._head = self._head[len(taken) :]
+            return taken.tobytes()
+        return self._rest.read(size) if self._rest is not None else b""
+
+
+def _replay(blanks: list[int], lines: list[bytes], trailing: int) -> Iterator[bytes]:
+    """Give back lines held while deciding, blank lines included (for their numbers)."""
+    for count, line in zip(blanks, lines, strict=True):
+        yield from itertools.repeat(b"", count)
+        yield line
+    lines.clear()
+    yield from itertools.repeat(b"", trailing)
+
 
 def _non_blank(lines: Iterable[bytes]) -> Iterator[bytes]:
     return (line for line in lines if line.strip())
-
-
-def _drain(held: deque[bytes]) -> Iterator[bytes]:
-    """Yield held lines, letting go of each (memory stays bounded while NDJSON is read)."""
-    while held:
-        yield held.popleft()
 
 
 def _is_json_value(line: bytes) -> bool:
