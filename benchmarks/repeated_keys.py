@@ -26,7 +26,8 @@ def main() -> None:
     item = json.loads((extensions_root() / "cadip" / "examples" / "item.json").read_bytes())
     lines = [json.dumps(dict(item, id=f"S1A_{n:08d}")).encode() for n in range(arguments.items)]
     reader = readers._Reader(readers.ReaderSettings())
-    real_test = readers.may_repeat_keys
+    namespace = vars(readers)  # the reader looks the test up here at each parse
+    real_test = namespace["may_repeat_keys"]
 
     def parse_all() -> float:
         started = time.process_time()
@@ -36,11 +37,11 @@ def main() -> None:
 
     timings: dict[str, list[float]] = {"with the test": [], "without it": []}
     for _ in range(arguments.repeat):
-        readers.may_repeat_keys = real_test
+        namespace["may_repeat_keys"] = real_test
         timings["with the test"].append(parse_all())
-        readers.may_repeat_keys = lambda *_: False
+        namespace["may_repeat_keys"] = lambda *_: False
         timings["without it"].append(parse_all())
-    readers.may_repeat_keys = real_test
+    namespace["may_repeat_keys"] = real_test
     size = sum(map(len, lines)) / len(lines)
     print(f"{arguments.items} Items of {size:,.0f} bytes, fastest of {arguments.repeat} runs:")
     for name, runs in timings.items():

@@ -180,6 +180,23 @@ def test_a_remote_catalogs_children_on_other_hosts_are_reported(catalogs: str) -
     assert "add --allow-host elsewhere.example" in reports[2].warnings[0].message
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_links_of_a_catalog_on_an_ndjson_line_are_reported(jobs: str, tmp_path: Path) -> None:
+    path = tmp_path / "catalogs.ndjson"
+    lines = [json.dumps(catalog("root", ["a.json", "https://x.example/b.json"])), json.dumps(ITEM)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("validate", "-j", jobs, "--format", "json", str(path), cache=tmp_path)
+    reports = json_reports(result.stdout)
+    assert [(r["source"], r["line"], r["verdict"]) for r in reports] == [
+        (str(path), 1, "valid"),
+        ("a.json", None, "incomplete"),
+        ("https://x.example/b.json", None, "incomplete"),
+        (str(path), 2, "valid"),
+    ]
+    assert f"{path}:1: link 'a.json' not followed" in reports[1]["warnings"][0]["message"]
+    assert result.returncode == 3
+
+
 # --- 2. standard input reads as the same bytes in a file -----------------------------------
 
 

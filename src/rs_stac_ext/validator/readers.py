@@ -563,11 +563,20 @@ class _Reader:
             if defer:
                 yield InputDocument(source, number, raw=line)
                 continue
-            record = self.parse(line, source, number)
-            if _is_collection(record.document):
-                yield from self.expand(record)
-            else:
-                yield record
+            yield from self.line_records(self.parse(line, source, number))
+
+    def line_records(self, record: InputDocument) -> Iterator[InputDocument]:
+        """The records of one parsed NDJSON line: its documents, and its links not followed."""
+        if _is_collection(record.document):
+            yield from self.expand(record)
+            return
+        yield record
+        if self.settings.follow_links and record.error is None:
+            # A catalog on a line has no file of its own: its links are said, never read.
+            reason = "the links of a catalog on an NDJSON line are not read; check its children "
+            reason += "by naming them, or the catalog's own file"
+            for href in _child_hrefs(record.document) if _is_catalog_like(record.document) else ():
+                yield self._not_followed(record.location, href, href, reason)
 
     def expand(self, record: InputDocument) -> Iterator[InputDocument]:
         document = record.document
@@ -1010,7 +1019,7 @@ def parse_deferred(record: InputDocument, settings: ReaderSettings) -> list[Inpu
     if record.raw is None:
         return [record]
     reader = _Reader(settings)
-    return list(reader.expand(reader.parse(record.raw, record.source, record.line)))
+    return list(reader.line_records(reader.parse(record.raw, record.source, record.line)))
 
 
 def read_ndjson_range(
