@@ -180,6 +180,25 @@ def test_a_remote_catalogs_children_on_other_hosts_are_reported(catalogs: str) -
     assert "add --allow-host elsewhere.example" in reports[2].warnings[0].message
 
 
+def test_a_next_page_past_the_page_limit_is_reported(catalogs: str) -> None:
+    feature = item("a")
+    _Catalogs.pages = {
+        "/search": {
+            "type": "FeatureCollection",
+            "features": [feature],
+            "links": [{"rel": "next", "href": f"{catalogs}/search?page=2"}],
+        },
+    }
+    settings = ReaderSettings(allow_hosts=(catalogs,), max_pages=1)
+    records = list(read_inputs([f"{catalogs}/search"], settings))
+    assert [(r.source, r.error.kind if r.error else None) for r in records] == [
+        (f"{catalogs}/search", None),
+        (f"{catalogs}/search?page=2", "not-followed"),
+    ]
+    assert records[1].error is not None
+    assert "at most 1 page(s) of one URL are read" in records[1].error.message
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_the_links_of_a_catalog_on_an_ndjson_line_are_reported(jobs: str, tmp_path: Path) -> None:
     path = tmp_path / "catalogs.ndjson"

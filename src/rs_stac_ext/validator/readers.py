@@ -632,7 +632,7 @@ class _Reader:
             if work.pages < self.settings.max_pages:
                 yield _UrlWork(next_url, work.pages + 1)
             else:
-                reason = f"at most {self.settings.max_pages} pages of one URL are read"
+                reason = f"at most {self.settings.max_pages} page(s) of one URL are read"
                 yield self._not_followed(url, next_url, next_url, reason)
         elif _is_catalog_like(document) and self.settings.follow_links:
             for href in _child_hrefs(document):
