@@ -296,10 +296,16 @@ class Validator:
 
     def _check(self, record: InputDocument) -> DocumentReport:
         if record.error is not None:
+            if record.error.kind == "not-followed":
+                return _not_read(record, record.error.message)
             return _refused(record, record.error.message, f"read/{record.error.kind}")
         document = record.document
         plan = self._plan_for(document)
         problems = list(plan.choice_problems)
+        problems.extend(
+            _plain_problem(repeated.path, repeated.message, REPEATED_KEY)
+            for repeated in record.repeated_keys
+        )
         if plan.compiled is not None:
             problems.extend(plan.compiled.problems(document))  # one native call when valid
         if plan.rules is not None:
@@ -439,6 +445,35 @@ def _declared_at(listed: Any, uri: str) -> str:
 
 def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
     return Problem(schema="", path=path, message=message, keyword=keyword, schema_path="")
+
+
+NOT_FOLLOWED = "read/not-followed"
+"""The keyword of the warning on a linked document that was not read."""
+REPEATED_KEY = "json/repeated-key"
+"""The keyword of the error on a key that appears more than once in one object."""
+
+
+def _not_read(record: InputDocument, message: str) -> DocumentReport:
+    """The report on a document a catalog links to that was not read: incomplete, not valid.
+
+    Its one ``not_checked`` entry has an empty ``schema``: nothing of the document was checked.
+    """
+    return DocumentReport(
+        record.source,
+        record.line,
+        record.pointer,
+        warnings=[
+            Problem(
+                schema="",
+                path="",
+                message=message,
+                keyword=NOT_FOLLOWED,
+                schema_path="",
+                severity="warning",
+            )
+        ],
+        not_checked=[NotChecked("", message)],
+    )
 
 
 def _refused(record: InputDocument, message: str, keyword: str) -> DocumentReport:
