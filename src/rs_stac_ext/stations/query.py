@@ -20,13 +20,13 @@ Errors carry the status and ``{code, description}`` body a STAC API answers; see
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from rs_stac_ext.stations._cql2 import CqlSyntaxError, read_json
 from rs_stac_ext.stations._errors import (
     InvalidQuery,
     StationApiError,
@@ -207,9 +207,9 @@ def _json_param(params: Mapping[str, str], key: str) -> Any:
     if value is None:
         return None
     try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise bad_request(f"the {key} parameter is not JSON: {exc}") from exc
+        return read_json(value, f"the {key} parameter")
+    except CqlSyntaxError as exc:
+        raise bad_request(str(exc)) from exc
 
 
 @dataclass(frozen=True)
