@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 
 from rs_stac_ext.errors import RsStacExtError
 
@@ -148,4 +149,30 @@ def bounded_search(pattern: str, text: str, limit: float | None = None) -> bool:
         PatternTooSlow: No answer within the limit.
     """
     re.compile(pattern)
-    return _HELPER.search(pattern, text, TIME_LIMIT if limit is None else limit)
+    seconds = TIME_LIMIT if limit is None else limit
+    if _timed_out(pattern, text, seconds):
+        raise PatternTooSlow(pattern, seconds, len(text))
+    try:
+        return _HELPER.search(pattern, text, seconds)
+    except PatternTooSlow:
+        _remember(pattern, text, seconds)
+        raise
+
+
+# Searches that ran out of time, so that asking again (the verdict, then the errors, then
+# schema by schema) costs nothing: a few of the latest, by pattern, text and limit.
+_SLOW: OrderedDict[tuple[str, str, float], None] = OrderedDict()
+_SLOW_KEPT = 64
+_SLOW_LOCK = threading.Lock()
+
+
+def _timed_out(pattern: str, text: str, seconds: float) -> bool:
+    with _SLOW_LOCK:
+        return (pattern, text, seconds) in _SLOW
+
+
+def _remember(pattern: str, text: str, seconds: float) -> None:
+    with _SLOW_LOCK:
+        _SLOW[(pattern, text, seconds)] = None
+        while len(_SLOW) > _SLOW_KEPT:
+            _SLOW.popitem(last=False)
