@@ -171,6 +171,28 @@ def test_map_from_a_file_with_a_5000_digit_number_is_a_usage_error(tmp_path: Pat
     assert "more than 4300 digits" in result.output
 
 
+def test_a_station_answer_nesting_100k_levels_is_a_station_error() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from rs_stac_ext.stations.client import StationClient, StationUnavailable
+    from rs_stac_ext.stations.registry import Station
+    from rs_stac_ext.stations.simulator import serve
+
+    deep = '{"value": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+    async def answer(request: Any) -> Response:
+        return Response(deep, media_type="application/json")
+
+    app = Starlette(routes=[Route("/odata/v1/Products", answer)])
+    with serve(app) as base:
+        prip = Station(service="prip", id="deep", root_url=f"{base}/odata/v1")
+        with StationClient(prip) as client, pytest.raises(StationUnavailable) as caught:
+            list(client.iter_records(ODataRequest("Products")))
+    assert "nests too deeply to be read" in str(caught.value)
+
+
 # ------------------------------------------------------------------------------ fuzzing
 
 _PROPERTIES = (
