@@ -171,6 +171,15 @@ def test_map_from_a_file_with_a_5000_digit_number_is_a_usage_error(tmp_path: Pat
     assert "more than 4300 digits" in result.output
 
 
+def test_map_live_with_an_integer_that_is_not_one_is_a_usage_error() -> None:
+    # The search is refused before any station is asked.
+    filter_ = "cadip:num_channels = '²'"
+    args = ["cadip", "--collection", "cadip_sessions", "--filter", filter_]
+    result = CliRunner().invoke(map_command, args)
+    assert result.exit_code == 2, result.output
+    assert "cadip:num_channels: expected an integer, got '²'" in result.output
+
+
 def test_a_station_answer_nesting_100k_levels_is_a_station_error() -> None:
     from starlette.applications import Starlette
     from starlette.responses import Response
