@@ -12,7 +12,8 @@ quick. For a longer hunt, raise it and let hypothesis pick fresh inputs::
     RS_STAC_FUZZ_EXAMPLES=20000 HYPOTHESIS_PROFILE=dev \
         python -m pytest tests/test_stations_hostile.py -q -k fuzz
 
-(about ten minutes on one core).
+(about twenty minutes of CPU time; with 20,000 it found the search parameter ``query=1``
+reaching ``read_query`` as an integer, fixed since).
 """
 
 from __future__ import annotations
@@ -364,6 +365,39 @@ def test_fuzz_search_parameters_are_read_or_refused_with_a_400(params: dict[str,
         assert search.status == 400
         return
     answer = answered(lambda: build_odata("prip", search))
+    assert isinstance(answer, ODataRequest) or 400 <= answer.status < 500
+
+
+_BODY_KEYS = (
+    "ids",
+    "collections",
+    "datetime",
+    "bbox",
+    "intersects",
+    "limit",
+    "page",
+    "token",
+    "sortby",
+    "filter",
+    "filter-lang",
+    "query",
+)
+
+
+@FUZZ
+@given(
+    service=st.sampled_from(("cadip", "auxip", "prip", "lta")),
+    body=st.dictionaries(st.sampled_from(_BODY_KEYS), cql2_json, max_size=5),
+)
+def test_fuzz_post_bodies_are_read_or_refused_with_a_4xx(
+    service: str, body: dict[str, Any]
+) -> None:
+    search = answered(lambda: SearchRequest.from_body(body))
+    if isinstance(search, StationApiError):
+        assert search.status == 400
+        assert search.description
+        return
+    answer = answered(lambda: build_odata(service, search))
     assert isinstance(answer, ODataRequest) or 400 <= answer.status < 500
 
 

@@ -813,6 +813,8 @@ def read_filter(translator: Translator, value: str | Mapping[str, Any], lang: st
 
 
 def read_query(translator: Translator, query: Mapping[str, Any]) -> None:
+    if not isinstance(query, Mapping):
+        raise bad_request("query must be a JSON object mapping properties to {operator: value}")
     operators = {"eq": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
     for prop, tests in query.items():
         if not isinstance(tests, Mapping):
