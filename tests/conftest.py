@@ -24,6 +24,9 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A longer fuzzing run, random each time: HYPOTHESIS_PROFILE=long (tests/test_fuzz_readers.py
+# gives its properties 50 times the examples of CI).
+settings.register_profile("long", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

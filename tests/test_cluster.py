@@ -439,6 +439,9 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=30)
 
 
+UNPUBLISHED = "https://stac-extensions.github.io/raster/v9.1.0/schema.json"
+
+
 def test_separate_scheduler_and_workers_give_the_local_reports(
     scheduler: str, stream: Path, tmp_path: Path
 ) -> None:
@@ -446,6 +449,19 @@ def test_separate_scheduler_and_workers_give_the_local_reports(
     (copy / "mirror").mkdir(parents=True)
     (copy / "cache").mkdir()
     shutil.copy(stream, copy / "items.ndjson")
+    # One Item needs a schema no one published, so its reasons name the folders looked in.
+    needing = {
+        "type": "Feature",
+        "stac_version": "1.1.0",
+        "stac_extensions": [UNPUBLISHED],
+        "id": "needs-an-unpublished-schema",
+        "geometry": None,
+        "properties": {"datetime": "2024-01-01T00:00:00Z"},
+        "links": [],
+        "assets": {},
+    }
+    with (copy / "items.ndjson").open("a", encoding="utf-8") as items:
+        items.write("\n" + json.dumps(needing) + "\n")  # the stream's last line has no newline
     # The mirror and cache are shipped to the workers; reports still name the client's folders.
     command = [sys.executable, "-m", "rs_stac_ext", "validate", "--format", "json"]
     command += ["--schema-dir", "mirror", "--cache-dir", "cache"]

@@ -22,6 +22,7 @@ draft-07 ``FORMAT_CHECKER``; against it stand our files through python-jsonschem
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -215,3 +216,27 @@ def test_hypothesis_bent_documents_on_a_spread_of_the_set(uri: str) -> None:
         assert not list(disagreements(uri, document, CHECKERS))
 
     agree()
+
+
+def _has_format(uri: str) -> bool:
+    return '"format"' in json.dumps(read_community_by_uri(uri))
+
+
+OTHER_MODES = tuple(mode.value for mode in FormatMode if mode.value != REFERENCE)
+
+
+@pytest.mark.parametrize("uri", [uri for uri in WHOLE_SET if _has_format(uri)])
+def test_string_values_get_the_published_verdicts_in_every_format_mode(uri: str) -> None:
+    """Formats are where the modes differ: every string the palette puts anywhere, each mode."""
+    if not _closed(uri):
+        pytest.skip("references a schema that is not published in the mirror")
+    strings = [
+        (label, document)
+        for label, document in _documents(uri)
+        if "='" in label or label.startswith("the value '")
+    ]
+    assert strings
+    wrong: list[str] = []
+    for label, document in strings:
+        wrong.extend(f"{label}: {problem}" for problem in disagreements(uri, document, OTHER_MODES))
+    assert not wrong, wrong[:5]

@@ -701,8 +701,9 @@ def test_list_schemas_marks_our_versions(tmp_path: Path) -> None:
     }
     assert rows[CADIP_V14.aliases[0]]["alias_of"] == CADIP_V14.identifier
     assert rows[CADIP_V14.identifier]["newest"] is False
-    assert rows[ITEM_URI]["extension"] is None
+    assert (rows[ITEM_URI]["extension"], rows[ITEM_URI]["version"]) == ("stac-core", "v1.1.0")
     assert rows[ITEM_URI]["origin"] == "community"
+    assert rows[ITEM_URI]["newest"] is False
 
 
 def test_fetch_and_export_commands(tmp_path: Path, server: Loopback) -> None:

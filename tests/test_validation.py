@@ -224,6 +224,8 @@ def test_upstream_documents_declaring_our_extensions_have_no_false_error(tmp_pat
     # are not even well-formed JSON.
     paths = sorted(p for p in UPSTREAM.rglob("*.json") if "stac-schemas" not in p.parts)
     for report in validate(paths, options(tmp_path, core=False, rules=False, lint=False)):
+        if any(w.keyword == "read/not-followed" for w in report.warnings):
+            continue  # an https link of an upstream catalog: reported, not read
         ours = [p for p in report.errors if schemas.is_known(p.schema)]
         document = load_json(Path(report.source))
         if report.pointer:
@@ -290,7 +292,7 @@ def test_an_overlong_ndjson_line_is_refused_and_the_next_keeps_its_number(
     ]
     refused = reports[1].errors[0]
     assert refused.keyword == "read/limit"
-    assert f"is more than the limit of {len(short) + 10} bytes" in refused.message
+    assert f"line 2 is longer than the limit of {len(short) + 10} bytes" in refused.message
 
 
 def test_workers_render_the_same_output_as_one_process(tmp_path: Path) -> None:

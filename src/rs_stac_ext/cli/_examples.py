@@ -103,7 +103,9 @@ def migrate_command(source: Any, indent: int) -> None:
     if not isinstance(document, dict):
         click.echo(f"{source.name}: expected a JSON object", err=True)
         sys.exit(EXIT_USAGE)
+    from rs_stac_ext.validator._printable import printable
+
     result = upgrade(document, warn=False)
     for change in result.changes:
-        click.echo(f"{source.name}: {change.path}: {change.detail}", err=True)
+        click.echo(printable(f"{source.name}: {change.path}: {change.detail}"), err=True)
     click.echo(json.dumps(result.document, indent=indent, ensure_ascii=False))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from rs_stac_ext.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from rs_stac_ext.cli._schema_commands import say_passed_over
 from rs_stac_ext.schemas.closure import ClosureEntry, packed_schema, schema_closure
 from rs_stac_ext.schemas.pack import write_pack
 from rs_stac_ext.schemas.resolver import ResolvedSchema, SchemaResolver
@@ -30,6 +31,13 @@ __all__ = [
 Echo = Callable[[str], None]
 
 _OFFLINE_ORIGINS = ("pack", "mirror", "cache")
+
+
+def _escaping(echo: Echo) -> Echo:
+    """Wrap ``echo`` so that text from documents (ids, URIs, keys) cannot drive the terminal."""
+    from rs_stac_ext.validator._printable import printable
+
+    return lambda line: echo(printable(line))
 
 
 @dataclass
@@ -78,6 +86,9 @@ def documents_needs(
     )
     needs = DocumentNeeds()
     for record in read_inputs(inputs, reader, stdin=stdin):
+        if record.error is not None and record.error.kind == "not-followed":
+            needs.undecided.append(record.error.message)  # what it needs is not known
+            continue
         if record.error is not None:
             needs.unreadable.append(record.error.message)
             continue
@@ -139,6 +150,7 @@ def fetch_closure(resolver: SchemaResolver, uris: Iterable[str], echo: Echo) -> 
         0 when every schema (and every reference) is available, 1 otherwise or when no URI
         was given.
     """
+    echo = _escaping(echo)
     wanted = list(uris)
     if not wanted:
         echo("nothing to fetch: give one or more schema URIs")
@@ -172,6 +184,7 @@ def fetch_for_documents(
     Returns:
         2 when an input could not be read, else 1 when a schema is unavailable, else 0.
     """
+    echo = _escaping(echo)
     needs = documents_needs(inputs, resolver, stdin)
     _report_needs(needs, echo)
     missing = _report_closure(schema_closure(resolver, needs.schemas), resolver, echo)
@@ -209,6 +222,7 @@ def pack_schemas(
     With neither ``uris`` nor ``inputs``, every schema of the packs, mirrors and cache is
     packed (with what it references).
     """
+    echo = _escaping(echo)
     needs: DocumentNeeds | None = None
     if inputs is not None:
         needs = documents_needs(inputs, resolver, stdin)
@@ -219,6 +233,7 @@ def pack_schemas(
     else:
         roots = [uri for uri, origin, _ in resolver.known() if origin in _OFFLINE_ORIGINS]
     entries = schema_closure(resolver, roots)
+    say_passed_over(resolver, echo)
     missing = _report_closure(entries, resolver, echo)
     found = [e.result for e in entries if isinstance(e.result, ResolvedSchema)]
     if not found:

@@ -19,7 +19,7 @@ from rs_stac_ext.schemas.resolver import (
     SchemaUnavailableError,
 )
 
-__all__ = ["export_schemas", "fetch_schemas", "list_schemas"]
+__all__ = ["export_schemas", "fetch_schemas", "list_schemas", "say_passed_over"]
 
 SchemaListing = dict[str, str | bool | None]
 """One row of :func:`list_schemas`."""
@@ -65,6 +65,19 @@ def list_schemas(resolver: SchemaResolver) -> list[SchemaListing]:
             row["newest"] = entry == newest(entry.extension)
         rows.append(row)
     return rows
+
+
+def say_passed_over(resolver: SchemaResolver, echo: Callable[[str], None]) -> None:
+    """Say, one line each, which files of the mirrors and the cache were passed over, and why.
+
+    Args:
+        resolver: A resolver that has listed its sources.
+        echo: Prints one line.
+    """
+    from rs_stac_ext.validator._printable import printable
+
+    for path, reason in sorted(resolver.passed_over.items()):
+        echo(printable(f"skipped {path}: {reason}"))
 
 
 def fetch_schemas(
@@ -113,6 +126,8 @@ def export_schemas(
     except OSError as exc:
         echo(f"cannot write {folder}: {exc}")
         return 1
+    finally:
+        say_passed_over(resolver, echo)
     count = len(json.loads(map_path.read_text(encoding="utf-8")))
     echo(f"exported {count} schemas to {folder}")
     echo(f"schema map: {map_path}  (use with --schema-dir {folder})")

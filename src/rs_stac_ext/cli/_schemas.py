@@ -10,7 +10,12 @@ from typing import Any
 import click
 
 from rs_stac_ext.cli._common import format_option, resolver_options, resolver_settings
-from rs_stac_ext.cli._schema_commands import export_schemas, fetch_schemas, list_schemas
+from rs_stac_ext.cli._schema_commands import (
+    export_schemas,
+    fetch_schemas,
+    list_schemas,
+    say_passed_over,
+)
 from rs_stac_ext.errors import UnknownIdentifierError
 from rs_stac_ext.schemas import read_bytes
 from rs_stac_ext.schemas._short_names import find_by_name
@@ -31,6 +36,7 @@ def schemas_list(output_format: str, **options: Any) -> None:
     """List every schema available offline, where it comes from, and the newest of ours."""
     resolver = SchemaResolver(resolver_settings(**options))
     rows = list_schemas(resolver)
+    say_passed_over(resolver, _echo_err)
     if output_format == "json":
         for row in rows:
             click.echo(json.dumps(row))

@@ -370,9 +370,14 @@ def _validator(canonical: str, mode: FormatMode) -> Validator:
     load_python_jsonschema()
     import jsonschema
 
+    from rs_stac_ext.validator._pattern_keywords import bounded_patterns
+
     schema = _parsed_schema(canonical)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    validator: Validator = cls(schema, registry=registry(), format_checker=format_checker(mode))
+    # Pattern keywords matched in bounded time, with Python's meaning (as the validator does).
+    validator: Validator = bounded_patterns(cls)(
+        schema, registry=registry(), format_checker=format_checker(mode)
+    )
     return validator
 
 

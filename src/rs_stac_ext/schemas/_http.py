@@ -12,10 +12,14 @@ in-house schema server or a test server).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import ipaddress
 import os
+import socket
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -205,10 +209,12 @@ def download(
     host = urlsplit(url).hostname or ""
     context = _tls_context(url, ca_bundle)
     opener = urllib.request.OpenerDirector()
+    deadline = _Deadline(timeout)
+    plain, secure = _deadline_handlers()
     handlers: list[urllib.request.BaseHandler] = [
         urllib.request.ProxyHandler({} if _is_loopback(host) else None),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=context),
+        plain(deadline),
+        secure(deadline, context=context),
         _same_host_redirects()(allowed, url),  # type: ignore[call-arg]
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -218,9 +224,8 @@ def download(
     request = urllib.request.Request(
         url, headers={"Accept": accept, "User-Agent": f"rs-stac-ext/{__version__}"}
     )
-    deadline = time.monotonic() + timeout
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with deadline, opener.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared is not None and declared.isdigit() and int(declared) > max_bytes:
                 raise HttpRefusedError(
@@ -232,34 +237,165 @@ def download(
                 total += len(chunk)
                 if total > max_bytes:
                     raise HttpRefusedError(url, f"response exceeds the {max_bytes}-byte limit")
-                if time.monotonic() > deadline:
+                if deadline.passed():
                     raise HttpRefusedError(url, f"timed out after {timeout:g} s")
                 chunks.append(chunk)
+            if deadline.passed():  # the watchdog may have cut the response short
+                raise HttpRefusedError(url, f"timed out after {timeout:g} s")
             final_url: str = response.geturl()
     except HttpRefusedError:
         raise
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        raise HttpRefusedError(url, f"HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError is an OSError
+        if deadline.passed():  # the watchdog closed the connection: whatever broke, time is up
             raise HttpRefusedError(url, f"timed out after {timeout:g} s") from None
-        raise HttpRefusedError(url, f"connection failed: {exc.reason}") from None
-    except TimeoutError:
-        raise HttpRefusedError(url, f"timed out after {timeout:g} s") from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise HttpRefusedError(url, f"download failed: {type(exc).__name__}: {exc}") from None
+        raise _refusal(url, exc, timeout) from None
     return b"".join(chunks), final_url
 
 
+def _refusal(url: str, exc: Exception, timeout: float) -> HttpRefusedError:
+    """The refusal that a failed download's exception means."""
+    import urllib.error
+
+    if isinstance(exc, urllib.error.HTTPError):
+        exc.close()
+        return HttpRefusedError(url, f"HTTP {exc.code} {exc.reason}")
+    if isinstance(exc, urllib.error.URLError):
+        if isinstance(exc.reason, TimeoutError):
+            return HttpRefusedError(url, f"timed out after {timeout:g} s")
+        return HttpRefusedError(url, f"connection failed: {exc.reason}")
+    if isinstance(exc, TimeoutError):
+        return HttpRefusedError(url, f"timed out after {timeout:g} s")
+    return HttpRefusedError(url, f"download failed: {type(exc).__name__}: {exc}")
+
+
+class _Deadline:
+    """A time limit on a whole download, kept even while a server trickles bytes.
+
+    A socket's own time-out only bounds each wait for data, so a server sending one byte
+    every few seconds would hold a download for ever. Each connection of the download is
+    registered here; a timer shuts them all down when the time is up, which ends any read
+    that is waiting. Used as a context manager: the timer runs inside the ``with`` block.
+
+    Args:
+        seconds: The time allowed.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        """Seconds left (never below a millisecond, so a connect fails by time-out)."""
+        return max(self._end - time.monotonic(), 0.001)
+
+    def passed(self) -> bool:
+        """Whether the time is up."""
+        return self._expired or time.monotonic() >= self._end
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the time is up (at once if it is already)."""
+        with self._lock:
+            if not self._expired:
+                self._sockets.append(sock)
+                return
+        _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(connection_class: type[Any], deadline: _Deadline) -> Callable[..., Any]:
+    """Make connections of ``connection_class`` whose sockets ``deadline`` watches.
+
+    The socket is watched from the moment it is connected, so a slow TLS handshake is bounded
+    as well as slow headers and a slow body.
+    """
+
+    def make(host: str, **options: Any) -> Any:
+        connection = connection_class(host, **options)
+
+        def create_connection(
+            address: tuple[str, int], timeout: float | None = None, *args: Any
+        ) -> socket.socket:
+            allowed = (
+                deadline.remaining() if timeout is None else min(timeout, deadline.remaining())
+            )
+            sock = socket.create_connection(address, allowed, *args)
+            deadline.watch(sock)
+            return sock
+
+        connection._create_connection = create_connection
+        return connection
+
+    return make
+
+
+@cache
+def _deadline_handlers() -> tuple[type[Any], type[Any]]:
+    """Return the http and https handler classes whose connections a deadline watches."""
+    import http.client
+    import urllib.request
+
+    class WatchedHTTPHandler(urllib.request.HTTPHandler):
+        def __init__(self, deadline: _Deadline) -> None:
+            super().__init__()
+            self._deadline = deadline
+
+        def http_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(_watched(http.client.HTTPConnection, self._deadline), req)
+
+    class WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+        def __init__(self, deadline: _Deadline, context: ssl.SSLContext) -> None:
+            super().__init__(context=context)
+            self._deadline = deadline
+            self._tls = context
+
+        def https_open(self, req: urllib.request.Request) -> Any:
+            connection = _watched(http.client.HTTPSConnection, self._deadline)
+            return self.do_open(connection, req, context=self._tls)
+
+    return WatchedHTTPHandler, WatchedHTTPSHandler
+
+
 def _tls_context(url: str, ca_bundle: str | Path | None) -> ssl.SSLContext:
-    """Return the TLS context of a download: the system's trust store or one CA bundle."""
+    """Return the TLS context of a download: the system's trust store or one CA bundle.
+
+    Contexts are made once per bundle: loading a trust store takes tens of milliseconds, which
+    a walk of a thousand remote catalogs would pay a thousand times.
+    """
     import ssl
 
     bundle = ca_bundle if ca_bundle is not None else os.environ.get(CA_BUNDLE_ENV, "").strip()
-    if not bundle:
-        return ssl.create_default_context()
     try:
-        return ssl.create_default_context(cafile=os.fspath(bundle))
+        return _context_for(os.fspath(bundle) if bundle else "")
     except (OSError, ssl.SSLError, ValueError) as exc:
         raise HttpRefusedError(url, f"the CA bundle {bundle} is unusable ({exc})") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _context_for(bundle: str) -> ssl.SSLContext:
+    """The TLS context trusting one PEM bundle (``""``: the system's trust store)."""
+    import ssl
+
+    return ssl.create_default_context(cafile=bundle or None)

@@ -54,6 +54,7 @@ official STAC 1.1.0 ``common.json`` carries a mistyped ``$id``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -260,11 +261,24 @@ def _inside(root: Path, relative: str) -> Path | None:
         or ".." in PurePosixPath(relative).parts
     ):
         return None
-    real_root = root.resolve()
-    candidate = (real_root / relative).resolve()
+    # os.path.realpath, unlike Path.resolve on Python 3.11, does not raise on a loop of
+    # symbolic links: a loop stays a path that is not a file, and is said as such.
+    real_root = Path(os.path.realpath(root))
+    candidate = Path(os.path.realpath(real_root / relative))
     if candidate == real_root or not candidate.is_relative_to(real_root):
         return None
     return candidate
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+_LOOP = "a loop of symbolic links"
 
 
 def _parse_object(data: bytes) -> dict[str, Any] | None:
@@ -420,6 +434,8 @@ class SchemaResolver:
             for path in self.settings.schema_packs
         )
         """The schema packs of the settings, opened and verified."""
+        self.passed_over: dict[str, str] = {}
+        """Files of the mirrors and the cache that listing passed over, with why."""
 
     # -- public API --
 
@@ -723,6 +739,9 @@ class SchemaResolver:
         if path is None:
             notes.append(f"{relative} points outside the folder (refused)")
             return None
+        if _is_link_loop(path):
+            notes.append(f"{path} is {_LOOP}")
+            return None
         if not path.is_file():
             return None
         try:
@@ -785,13 +804,14 @@ class SchemaResolver:
         mapped: set[Path] = set()
         for uri, relative in mapping.items():
             path = _inside(folder, relative)
-            if path is not None and path.is_file() and _is_web_uri(uri):
+            if path is not None and _is_link_loop(path):
+                self.passed_over[str(path)] = _LOOP
+            elif path is not None and path.is_file() and _is_web_uri(uri):
                 mapped.add(path)
                 yield uri, str(path)
         yield from self._layout_files(folder, mapped)
 
-    @staticmethod
-    def _layout_files(root: Path, skip: set[Path]) -> Iterator[tuple[str, str]]:
+    def _layout_files(self, root: Path, skip: set[Path]) -> Iterator[tuple[str, str]]:
         if not root.is_dir():
             return
         for directory, subdirectories, files in os.walk(root):
@@ -805,6 +825,9 @@ class SchemaResolver:
                 relative = relative_dir / name
                 path = _inside(root, str(relative))
                 if path is None or path in skip:
+                    continue
+                if _is_link_loop(path):
+                    self.passed_over[str(path)] = _LOOP
                     continue
                 uri = _uri_from_layout(relative)
                 if _layout_path(uri) == relative:

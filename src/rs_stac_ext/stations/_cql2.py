@@ -30,7 +30,16 @@ from pygeofilter.parsers.cql2_text.parser import (
     CQLTransformer,
 )
 
-__all__ = ["CqlSyntaxError", "IntervalExpr", "TemporalCall", "parse_cql2_json", "parse_cql2_text"]
+__all__ = [
+    "MAX_FILTER_DEPTH",
+    "CqlSyntaxError",
+    "IntervalExpr",
+    "TemporalCall",
+    "nesting_depth",
+    "parse_cql2_json",
+    "parse_cql2_text",
+    "read_json",
+]
 
 TEMPORAL_OPERATORS = (
     "t_after",
@@ -83,6 +92,14 @@ _GEOJSON_TYPES = {
 
 class CqlSyntaxError(ValueError):
     """A filter that is not CQL2 of the announced language."""
+
+
+MAX_FILTER_DEPTH = 64
+"""Deepest nesting of a CQL2-JSON filter (objects and arrays) that is read.
+
+Real filters nest a few levels; deeper ones are refused with a sentence before pygeofilter's
+recursive reader could run out of stack.
+"""
 
 
 @dataclass(frozen=True)
@@ -171,9 +188,13 @@ def parse_cql2_text(text: str) -> Any:
         return _text_parser().parse(text)
     except lark.exceptions.UnexpectedInput as exc:
         column = getattr(exc, "column", "?")
-        raise CqlSyntaxError(f"not CQL2-text at column {column}: {text!r}") from exc
+        raise CqlSyntaxError(f"not CQL2-text at column {column}: {_shown(text)}") from exc
     except lark.exceptions.LarkError as exc:
-        raise CqlSyntaxError(f"not CQL2-text: {text!r} ({exc})") from exc
+        raise CqlSyntaxError(f"not CQL2-text: {_shown(text)} ({exc})") from exc
+    except ValueError as exc:  # a number Python refuses to read (more than 4300 digits)
+        raise CqlSyntaxError(f"not CQL2-text: {_number_problem(exc)}") from exc
+    except RecursionError:
+        raise CqlSyntaxError("not CQL2-text: the filter is nested too deeply") from None
 
 
 def parse_cql2_json(document: str | dict[str, Any]) -> Any:
@@ -189,16 +210,71 @@ def parse_cql2_json(document: str | dict[str, Any]) -> Any:
         CqlSyntaxError: The document is not CQL2 JSON.
     """
     if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except json.JSONDecodeError as exc:
-            raise CqlSyntaxError(f"the cql2-json filter is not JSON: {exc}") from exc
+        document = read_json(document, "the cql2-json filter")
     if not isinstance(document, dict):
         raise CqlSyntaxError("a cql2-json filter must be a JSON object")
+    if nesting_depth(document, MAX_FILTER_DEPTH) > MAX_FILTER_DEPTH:
+        raise CqlSyntaxError(
+            f"the cql2-json filter nests more than {MAX_FILTER_DEPTH} levels of objects and arrays"
+        )
     try:
         return _parse_cql2_json(_prepare(document))
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise CqlSyntaxError(f"not CQL2 JSON: {exc}") from exc
+    except CqlSyntaxError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise CqlSyntaxError(f"not CQL2 JSON: {_shown(str(exc))}") from exc
+
+
+def read_json(text: str, what: str) -> Any:
+    """Parse JSON text given in a search, with a sentence for every way it can fail.
+
+    Args:
+        text: The text.
+        what: How the error names it (``the cql2-json filter``).
+
+    Raises:
+        CqlSyntaxError: Not JSON, nested too deeply for the reader, or a number with more
+            digits than Python reads.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CqlSyntaxError(f"{what} is not JSON: {exc}") from exc
+    except ValueError as exc:
+        raise CqlSyntaxError(f"{what} cannot be read: {_number_problem(exc)}") from exc
+    except RecursionError:
+        raise CqlSyntaxError(f"{what} is nested too deeply to be read") from None
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """Return how deeply objects and arrays nest in a JSON value, counting at most to ``limit + 1``.
+
+    Walked with a stack, so no nesting can exhaust Python's recursion.
+    """
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if not isinstance(node, dict | list | tuple):
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > limit:
+            return deepest
+        children = node.values() if isinstance(node, dict) else node
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _number_problem(exc: ValueError) -> str:
+    if "integer string conversion" in str(exc):
+        return "a number has more than 4300 digits"
+    return _shown(str(exc))
+
+
+def _shown(text: str) -> str:
+    """Quote a piece of the input in an error, cut to a readable length."""
+    quoted = repr(text)
+    return quoted if len(quoted) <= 200 else quoted[:197] + "..."
 
 
 def _prepare(node: Any) -> Any:

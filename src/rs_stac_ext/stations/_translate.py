@@ -312,10 +312,19 @@ class Translator:
     # -- entry points
 
     def filter(self, tree: Any) -> None:
-        if isinstance(tree, ast.And):
-            self.filter(tree.lhs)
-            self.filter(tree.rhs)
-        elif isinstance(tree, ast.Comparison) and type(tree) in _COMPARISONS:
+        # An AND of a thousand clauses is a tree a thousand levels deep: walked with a stack,
+        # left to right, so its length never meets Python's recursion limit.
+        pending = [tree]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.And):
+                pending += [node.rhs, node.lhs]
+            else:
+                self.clause(node)
+
+    def clause(self, tree: Any) -> None:
+        """Read one clause of the AND (anything but an AND)."""
+        if isinstance(tree, ast.Comparison) and type(tree) in _COMPARISONS:
             self.comparison(tree)
         elif isinstance(tree, ast.In) and not tree.not_:
             prop = self.property(tree.lhs, "IN")
@@ -459,13 +468,14 @@ class Translator:
                 return value.lower() == "true"
             raise unprocessable(f"{prop}: expected a boolean, got {value!r}")
         if kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, str) and value.strip().isdigit():
-                return int(value)
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise unprocessable(f"{prop}: expected an integer, got {value!r}")
+            number = _integer(value)
+            if number is None:
+                raise unprocessable(f"{prop}: expected an integer, got {_shown(value)}")
+            if not _INT64[0] <= number <= _INT64[1]:
+                raise unprocessable(
+                    f"{prop}: {_shown(value)} is out of range (stations hold 64-bit integers)"
+                )
+            return number
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise unprocessable(f"{prop}: expected a string, got {value!r}")
         return value if isinstance(value, str) else _number(value)
@@ -586,6 +596,35 @@ class Translator:
         return out[0], out[1]
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+_DIGITS = re.compile(r"[+-]?[0-9]{1,19}")
+
+
+def _integer(value: Any) -> int | None:
+    """Read an integer: a JSON integer, an integral float, or up to 19 ASCII digits.
+
+    ``str.isdigit`` would take ``'²'`` and ``int`` would then fail: only ASCII digits are
+    read, and no more of them than a 64-bit integer has, so ``int`` always succeeds.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _shown(value: Any) -> str:
+    """Quote a value in an error, cut to a readable length (a huge integer is not printed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    quoted = repr(value)
+    return quoted if len(quoted) <= 120 else quoted[:117] + "..."
+
+
 _COMPARISONS: dict[type, str] = {
     ast.Equal: "=",
     ast.LessThan: "<",
@@ -625,7 +664,10 @@ def _part(node: Any) -> str:
 
 
 def _number(value: float) -> str:
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise bad_request(f"{_shown(value)} is not a finite number") from None
     if not math.isfinite(number):
         raise bad_request(f"{value!r} is not a finite number")
     return str(int(number)) if number.is_integer() else repr(number)
@@ -656,7 +698,7 @@ def _wkt(value: Any, part: str) -> tuple[str, tuple[float, float, float, float] 
         if kind == "multipolygon":
             text = ", ".join(f"({_rings(polygon)})" for polygon in coordinates)
             return f"MULTIPOLYGON({text})", _envelope(_positions(coordinates))
-    except (TypeError, ValueError, IndexError) as exc:
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise unprocessable(f"{part}: malformed {value.get('type')} coordinates") from exc
     raise UnsupportedQuery(
         f"{part} {value.get('type')}", "stations intersect with a Point, Polygon or MultiPolygon"
@@ -690,7 +732,7 @@ def read_bbox(value: Sequence[float] | str) -> tuple[float, float, float, float]
         raise bad_request(f"BBox {text!r} must have 4 or 6 values.")
     try:
         numbers = [float(v) for v in raw]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise bad_request(f"BBox {text!r} must hold numbers.") from None
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
@@ -760,6 +802,8 @@ def read_filter(translator: Translator, value: str | Mapping[str, Any], lang: st
                 raise bad_request("filter-lang is cql2-text but the filter is a JSON object")
             tree = parse_cql2_text(value)
         elif language == "cql2-json":
+            if not isinstance(value, str | Mapping):
+                raise bad_request("Invalid filter: a cql2-json filter must be a JSON object")
             tree = parse_cql2_json(value if isinstance(value, str) else dict(value))
         else:
             raise UnsupportedQuery(f"filter-lang {lang!r}", "use cql2-text or cql2-json")
@@ -769,6 +813,8 @@ def read_filter(translator: Translator, value: str | Mapping[str, Any], lang: st
 
 
 def read_query(translator: Translator, query: Mapping[str, Any]) -> None:
+    if not isinstance(query, Mapping):
+        raise bad_request("query must be a JSON object mapping properties to {operator: value}")
     operators = {"eq": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
     for prop, tests in query.items():
         if not isinstance(tests, Mapping):

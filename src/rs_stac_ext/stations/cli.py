@@ -68,6 +68,14 @@ def _read_json(path: str, what: str) -> Any:
         raise click.UsageError(f"cannot read {what} {path}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise click.UsageError(f"{what} {path} is not JSON: {exc}") from exc
+    except RecursionError:
+        raise click.UsageError(
+            f"{what} {path} nests objects and arrays too deeply to be read"
+        ) from None
+    except ValueError as exc:  # Python reads no integer of more than 4300 digits
+        raise click.UsageError(
+            f"{what} {path} cannot be read: a number has more than 4300 digits"
+        ) from exc
 
 
 def _emit(

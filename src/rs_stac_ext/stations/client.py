@@ -337,6 +337,10 @@ class StationClient:
             answer = response.json()
         except ValueError as exc:
             raise StationUnavailable(self.station.id, f"{url}: the answer is not JSON") from exc
+        except RecursionError:
+            raise StationUnavailable(
+                self.station.id, f"{url}: the answer nests too deeply to be read"
+            ) from None
         if not isinstance(answer, dict):
             raise StationUnavailable(self.station.id, f"{url}: the answer is not a JSON object")
         return answer

@@ -20,13 +20,13 @@ Errors carry the status and ``{code, description}`` body a STAC API answers; see
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from rs_stac_ext.stations._cql2 import CqlSyntaxError, read_json
 from rs_stac_ext.stations._errors import (
     InvalidQuery,
     StationApiError,
@@ -172,28 +172,51 @@ class SearchRequest:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> SearchRequest:
-        """Read the JSON body of ``POST /search``."""
+        """Read the JSON body of ``POST /search``.
+
+        Raises:
+            InvalidQuery: A member of the wrong JSON type (400), named with what was expected.
+        """
 
         def strings(key: str) -> tuple[str, ...] | None:
-            value = body.get(key)
+            value = _member(body, key, str | list, "a string or a list of strings")
             if value is None:
                 return None
-            return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+            if isinstance(value, str):
+                return (value,)
+            if not all(isinstance(v, str | int | float) for v in value):
+                raise bad_request(f"{key} must be a list of strings")
+            return tuple(str(v) for v in value)
 
+        text = str
+        number_or_text = int | float | str
         return cls(
             ids=strings("ids"),
             collections=strings("collections"),
-            datetime=body.get("datetime"),
-            bbox=body.get("bbox"),
-            intersects=body.get("intersects"),
-            limit=body.get("limit"),
-            page=body.get("page"),
-            token=body.get("token"),
-            sortby=body.get("sortby"),
-            filter=body.get("filter"),
-            filter_lang=body.get("filter-lang", body.get("filter_lang")),
-            query=body.get("query"),
+            datetime=_member(body, "datetime", text, "an RFC 3339 instant or interval"),
+            bbox=_member(body, "bbox", list | str, "a list of 4 or 6 numbers"),
+            intersects=_member(body, "intersects", Mapping, "a GeoJSON geometry object"),
+            limit=_member(body, "limit", number_or_text, "a positive integer"),
+            page=_member(body, "page", number_or_text, "an integer from 1"),
+            token=_member(body, "token", text, "a paging token such as next:page=2"),
+            sortby=_member(body, "sortby", list | str, "a sortby text or list"),
+            filter=_member(body, "filter", Mapping | str, "a CQL2 filter (text or JSON)"),
+            filter_lang=_member(
+                body,
+                "filter-lang" if "filter-lang" in body else "filter_lang",
+                text,
+                "cql2-text or cql2-json",
+            ),
+            query=_member(body, "query", Mapping, "a query object"),
         )
+
+
+def _member(body: Mapping[str, Any], key: str, kinds: Any, expected: str) -> Any:
+    """Return a member of a search body (``None`` when absent or null) if of the right type."""
+    value = body.get(key)
+    if value is None or isinstance(value, kinds):
+        return value
+    raise bad_request(f"{key} must be {expected}, not {type(value).__name__}")
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -207,9 +230,9 @@ def _json_param(params: Mapping[str, str], key: str) -> Any:
     if value is None:
         return None
     try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise bad_request(f"the {key} parameter is not JSON: {exc}") from exc
+        return read_json(value, f"the {key} parameter")
+    except CqlSyntaxError as exc:
+        raise bad_request(str(exc)) from exc
 
 
 @dataclass(frozen=True)

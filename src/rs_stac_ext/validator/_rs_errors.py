@@ -15,7 +15,9 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
+
+from rs_stac_ext.validator._linear_regex import for_jsonschema_rs
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -150,6 +152,37 @@ def _walk_uncached(document: Any, fragment: str) -> tuple[Any, Any, str]:
     return parent, parent[keyword], keyword
 
 
+def _published_fragment(contents: Any, fragment: str) -> str:
+    """Put back, in a pointer into a rewritten schema, the ``patternProperties`` keys as published.
+
+    jsonschema-rs is given each key written out for its engine (``for_jsonschema_rs``), so
+    its errors name the written-out key; the published schema has the key as it was written.
+    """
+    if "patternProperties" not in fragment:
+        return fragment
+    raw = fragment.split("/")
+    node: Any = contents
+    for index in range(1, len(raw)):
+        token = unquote(raw[index]).replace("~1", "/").replace("~0", "~")
+        renamed = (
+            unquote(raw[index - 1]) == "patternProperties"
+            and isinstance(node, Mapping)
+            and token not in node
+        )
+        if renamed:
+            published = next((k for k in node if for_jsonschema_rs(k) == token), None)
+            if published is not None:
+                token = published
+                raw[index] = quote(token.replace("~", "~0").replace("/", "~1"), safe="")
+        if isinstance(node, Mapping):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            node = None
+    return "/".join(raw)
+
+
 def _kind(error: Any) -> str:
     return type(error.kind).__name__
 
@@ -215,6 +248,8 @@ def _convert(
         raise _UnmappedError("no keyword location")
     uri, _, fragment = location.partition("#")
     contents = originals.get(uri.removesuffix("#"))
+    if contents is not None:
+        fragment = _published_fragment(contents, fragment)
     prefix = [branch] if branch is not None else []
     if kind == "Format":
         name = str(error.kind.as_dict().get("format", ""))

@@ -569,7 +569,15 @@ def validate_to_directory(
     summary = {
         **{
             name: getattr(total, name)
-            for name in ("documents", "valid", "invalid", "incomplete", "io_errors", "warnings")
+            for name in (
+                "documents",
+                "valid",
+                "invalid",
+                "incomplete",
+                "io_errors",
+                "warnings",
+                "not_followed",
+            )
         },
         "unchecked": total.unchecked,
         "reasons": total.reasons,

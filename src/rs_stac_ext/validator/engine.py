@@ -10,14 +10,14 @@ jsonschema-rs is used for a schema only where it gives the reference verdicts:
   fast subset pattern (:mod:`rs_stac_ext.validator._format_subsets`) pass in native code, every
   other one is decided by the checks of :mod:`rs_stac_ext.validator._formats`, which give
   python-jsonschema's verdicts (tested);
-* ``$`` in a pattern is rewritten to ``(?=\n?$)``, which is what Python's ``$`` means (it also
-  matches before a final line feed);
-* a ``pattern`` using a construct whose meaning differs between Python's ``re`` and
-  jsonschema-rs's regex engine (``\d``, ``\w``, ``\s``, ``\b`` and their negations, ``\Z``,
-  ``\A``, inline flags, named groups, Unicode classes) is handed to jsonschema-rs as a custom
-  format that calls Python's ``re.search``; in a ``patternProperties`` key, ``\d`` is written
-  out as the characters Python's ``\d`` matches (every ``str.isdecimal`` character), and a key
-  with any other such construct leaves the schema to python-jsonschema alone.
+* every ``pattern`` and ``patternProperties`` key is written out for the linear-time ``regex``
+  crate with the meaning Python gives it (:mod:`rs_stac_ext.validator._linear_regex`: ``\d``,
+  ``\w``, ``\s`` as Python's character sets, ``$`` as Python's end); a ``pattern`` that cannot
+  be written so is handed to jsonschema-rs as a custom format checked by Python's ``re`` under
+  a time limit (:mod:`rs_stac_ext.validator._bounded_regex`), and a ``patternProperties`` key
+  that cannot leaves the schema to python-jsonschema alone. python-jsonschema itself matches
+  its pattern keywords the same way (:mod:`rs_stac_ext.validator._pattern_keywords`), so no
+  schema pattern runs Python's backtracking ``re`` without a time limit.
 
 Valid or invalid is asked of the schemas rewritten by
 :mod:`rs_stac_ext.validator._verdict_schema` into an equivalent form that is faster to check;
@@ -28,11 +28,9 @@ The tests check these claims by comparing both engines on generated documents.
 
 from __future__ import annotations
 
-import functools
 import re
-import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -40,8 +38,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rs_stac_ext.schemas import FormatMode, asserted_formats, format_checker
 from rs_stac_ext.schemas.resolver import schema_references
+from rs_stac_ext.validator._bounded_regex import bounded_search
 from rs_stac_ext.validator._format_subsets import FAST_SUBSETS
 from rs_stac_ext.validator._formats import FORMAT_CHECKS
+from rs_stac_ext.validator._linear_regex import for_jsonschema_rs
 from rs_stac_ext.validator._rs_errors import PYTHON_PATTERN_FORMAT
 from rs_stac_ext.validator._verdict_lifts import lift
 from rs_stac_ext.validator._verdict_schema import for_verdicts
@@ -58,8 +58,6 @@ except ImportError:  # pragma: no cover - exercised only where jsonschema-rs is 
     jsonschema_rs = None
 
 __all__ = ["CompiledSchema", "Engine", "SchemaCompiler", "SchemaSource", "fast_engine_available"]
-
-_UNSAFE_REGEX = re.compile(r"\\[dDwWsSbBZA]|\(\?[aiLmsux]|\(\?P|\\[pP]\{|\\N")
 
 
 class Engine(StrEnum):
@@ -87,89 +85,6 @@ def fast_engine_available() -> bool:
     return jsonschema_rs is not None
 
 
-# Unsafe constructs an ASCII subset cannot stand in for: negations and complements (a smaller
-# class would match *more*), anchors and assertions, group extensions, Unicode properties.
-_NO_ASCII_SUBSET = re.compile(r"\\[WDSbBZApPN]|\(\?|\[\^|\[\]")
-_ASCII_CLASSES = {"w": "A-Za-z0-9_", "d": "0-9", "s": " \\t\\n\\r\\f\\v"}
-
-
-def _ascii_subset(pattern: str) -> str | None:
-    r"""Return a pattern matching a subset of what Python's ``re`` matches, read alike by both.
-
-    ``\w``, ``\d`` and ``\s`` become their ASCII parts, which every engine reads the same
-    way; with no negation or assertion in the pattern, any string the result matches also
-    matches the original in Python. ``None`` when that cannot be promised.
-    """
-    if _NO_ASCII_SUBSET.search(pattern):
-        return None
-    out: list[str] = []
-    for token, in_class in _pattern_tokens(pattern):
-        ascii_class = _ASCII_CLASSES.get(token[1:]) if token.startswith("\\") else None
-        if ascii_class is None:
-            out.append(token)
-        else:
-            out.append(ascii_class if in_class else f"[{ascii_class}]")
-    subset = "".join(out)
-    return None if _UNSAFE_REGEX.search(subset) else subset
-
-
-def _pattern_tokens(pattern: str) -> Iterator[tuple[str, bool]]:
-    """Yield a pattern's escapes (two characters) and other characters, one by one.
-
-    Each comes with whether it stands inside a character class (``[...]``).
-    """
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            yield pattern[index : index + 2], in_class
-            index += 2
-            continue
-        yield char, in_class
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        index += 1
-
-
-def _python_dollar(pattern: str) -> str:
-    """Rewrite unescaped ``$`` outside character classes to Python's meaning of ``$``."""
-    return "".join(
-        "(?=\\n?$)" if token == "$" and not in_class else token
-        for token, in_class in _pattern_tokens(pattern)
-    )
-
-
-@functools.cache
-def _python_digits() -> str:
-    r"""Return, as character-class ranges, the characters Python's ``\d`` matches in a text.
-
-    That is every character ``str.isdecimal`` accepts (Unicode's decimal digits, as this
-    Python's Unicode version lists them): written out, both regex engines read them alike.
-    """
-    codes = [code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
-    ranges: list[str] = []
-    first = last = codes[0]
-    for code in [*codes[1:], -1]:
-        if code == last + 1:
-            last = code
-            continue
-        ranges.append(chr(first) if first == last else f"{chr(first)}-{chr(last)}")
-        first = last = code
-    return "".join(ranges)
-
-
-def _with_python_digits(pattern: str) -> str:
-    r"""Write each ``\d`` of a pattern as the characters Python gives it (see above)."""
-    digits = _python_digits()
-    return "".join(
-        (digits if in_class else f"[{digits}]") if token == "\\d" else token
-        for token, in_class in _pattern_tokens(pattern)
-    )
-
-
 _PYTHON_PATTERN_FORMAT = PYTHON_PATTERN_FORMAT
 
 
@@ -195,24 +110,20 @@ def _for_fast_engine(
     extra: list[dict[str, Any]] = []
     for key, value in schema.items():
         if key == "pattern" and isinstance(value, str):
-            if _UNSAFE_REGEX.search(value):
+            written = for_jsonschema_rs(value)
+            if written is not None:
+                copied[key] = written
+            else:  # only Python reads it with its meaning: a format, under a time limit
                 name = f"{_PYTHON_PATTERN_FORMAT}{value}"
                 python_patterns[name] = value
-                subset = _ascii_subset(value)
-                if subset is None:
-                    extra.append({"format": name})
-                else:  # Python is called only for strings outside the ASCII subset
-                    fast = {"type": "string", "pattern": _python_dollar(subset)}
-                    extra.append({"anyOf": [fast, {"format": name}]})
-            else:
-                copied[key] = _python_dollar(value)
+                extra.append({"format": name})
         elif key == "patternProperties" and isinstance(value, dict):
-            keys = {pattern: _with_python_digits(pattern) for pattern in value}
+            keys = {pattern: for_jsonschema_rs(pattern) for pattern in value}
             for pattern, written in keys.items():
-                if _UNSAFE_REGEX.search(written):
+                if written is None:
                     raise ValueError(f"the patternProperties key {pattern!r}")
             copied[key] = {
-                _python_dollar(keys[k]): _for_fast_engine(v, python_patterns, asserted)
+                str(keys[k]): _for_fast_engine(v, python_patterns, asserted)
                 for k, v in value.items()
             }
         elif key == "format" and isinstance(value, str):
@@ -227,10 +138,6 @@ def _for_fast_engine(
     if extra:
         copied["allOf"] = [*copied.get("allOf", []), *extra]
     return copied
-
-
-def _python_search(pattern: re.Pattern[str], value: str) -> bool:
-    return pattern.search(value) is not None
 
 
 def _format_names(schema: Any) -> set[str]:
@@ -466,11 +373,16 @@ class SchemaCompiler:
         load_python_jsonschema()  # without building rfc3987-syntax's parsers
         import jsonschema
 
+        # Imports python-jsonschema: only here, so that validating does not when jsonschema-rs
+        # answers.
+        from rs_stac_ext.validator._pattern_keywords import bounded_patterns
+
         if uri not in self._reference:
             reachable = self.reachable(uri)
             contents = reachable[uri]
             cls = jsonschema.validators.validator_for(contents, default=jsonschema.Draft7Validator)
-            validator: Validator = cls(
+            # Its pattern keywords matched in bounded time, with Python's meaning.
+            validator: Validator = bounded_patterns(cls)(
                 contents,
                 registry=self._registry(reachable),
                 format_checker=format_checker(self.formats),
@@ -550,7 +462,7 @@ class SchemaCompiler:
             name: FORMAT_CHECKS[name] for name in names & asserted
         }
         for name, pattern in python_patterns.items():
-            functions[name] = partial(_python_search, re.compile(pattern))
+            functions[name] = partial(bounded_search, pattern)
         options: dict[str, Any] = {"validate_formats": bool(functions)}
         if functions:
             options["formats"] = functions

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rs_stac_ext.schemas import FormatMode, find_version, validator_for
+from rs_stac_ext.validator._linear_regex import search
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -148,9 +148,7 @@ def _unexpected_keys(error: AnyError) -> list[str]:
     declared = set(schema.get("properties", {}))
     patterns = list(schema.get("patternProperties", {}))
     return [
-        key
-        for key in instance
-        if key not in declared and not any(re.search(p, key) for p in patterns)
+        key for key in instance if key not in declared and not any(search(p, key) for p in patterns)
     ]
 
 

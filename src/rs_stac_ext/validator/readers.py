@@ -6,12 +6,18 @@ input: a file that cannot be read or parsed becomes a record carrying a :class:`
 
 Safety limits: a file larger than ``max_bytes`` or nested deeper than ``max_depth`` is refused
 with a clear error; catalog links are only followed inside the catalog's own folder; URLs are
-only fetched from hosts the caller allowed.
+only fetched from hosts the caller allowed. A link that is not followed is a record of its own
+(``not-followed``), never passed over in silence. Catalogs are walked without recursion, so a
+chain of any length is read; a loop of symbolic links is one record. Standard input is read as
+the same bytes in a ``.json`` or ``.ndjson`` file would be. A key repeated in one object is
+recorded on the document (:class:`RepeatedKey`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import itertools
 import json
 import os
 import sys
@@ -19,16 +25,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 import orjson
+
+from rs_stac_ext.validator._duplicate_keys import may_repeat_keys, repeated_keys
 
 __all__ = [
     "InputDocument",
     "InputSurvey",
     "ReadError",
     "ReaderSettings",
+    "RepeatedKey",
     "SkippedFiles",
     "folder_files",
     "parse_deferred",
@@ -40,7 +50,7 @@ __all__ = [
 
 NDJSON_SUFFIXES = (".ndjson", ".jsonl", ".geojsonl", ".ndgeojson")
 JSON_SUFFIXES = (".json", ".geojson")
-ErrorKind = Literal["io", "json", "limit", "network", "usage"]
+ErrorKind = Literal["io", "json", "limit", "network", "usage", "not-followed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +59,9 @@ class ReadError:
 
     Attributes:
         kind: ``io`` (cannot read), ``json`` (malformed JSON), ``limit`` (too large or too deep),
-            ``network`` (URL not allowed or failed), ``usage`` (an input that does not exist).
+            ``network`` (URL not allowed or failed), ``usage`` (an input that does not exist),
+            ``not-followed`` (a catalog's link that was not followed: the document it names
+            was not read, and the message says why and which option would read it).
         message: A sentence naming the input and what went wrong.
         line: 1-based line of a JSON syntax error.
         column: 1-based column of a JSON syntax error.
@@ -59,6 +71,39 @@ class ReadError:
     message: str
     line: int | None = None
     column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedKey:
+    """A key that appears more than once in one JSON object (the document read the last value).
+
+    Attributes:
+        pointer: JSON pointer of the object in the document; with ``around``, in its file.
+        key: The key.
+        around: The object is not part of the document but of the FeatureCollection around it.
+    """
+
+    pointer: str
+    key: str
+    around: bool = False
+
+    @property
+    def path(self) -> str:
+        """Where the problem is in the document: the object, or the root."""
+        return "" if self.around else self.pointer
+
+    @property
+    def message(self) -> str:
+        """The problem in words."""
+        where = (
+            f"the object at {self.pointer or '/'} of the FeatureCollection holding this document"
+            if self.around
+            else "this object"
+        )
+        return (
+            f"the key {self.key!r} appears more than once in {where}; JSON readers disagree on "
+            "which value counts (this check read the last one)"
+        )
 
 
 @dataclass(slots=True)
@@ -72,6 +117,7 @@ class InputDocument:
         document: The parsed document, ``None`` when ``error`` is set.
         error: Why the input could not be read.
         raw: The unparsed bytes, when parsing was deferred (see :func:`parse_deferred`).
+        repeated_keys: Keys that appear more than once in one object of the document's text.
     """
 
     source: str
@@ -80,6 +126,7 @@ class InputDocument:
     document: Any = None
     error: ReadError | None = None
     raw: bytes | None = None
+    repeated_keys: tuple[RepeatedKey, ...] = ()
 
     @property
     def location(self) -> str:
@@ -128,6 +175,44 @@ class ReaderSettings:
     datetime: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _FileWork:
+    """Read a file; ``walk_root`` is the folder being walked when the walk found it."""
+
+    path: Path
+    walk_root: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkWork:
+    """Follow one link of a catalog read from a file (or standard input).
+
+    Attributes:
+        catalog: The catalog's name, for messages.
+        href: The link as written.
+        base: The folder relative links are resolved against (``None``: standard input).
+        root: The folder linked files must stay in.
+        walked: The folder walk reads what lies inside ``root`` itself.
+    """
+
+    catalog: str
+    href: str
+    base: Path | None
+    root: Path | None
+    walked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _UrlWork:
+    """Download a URL: a STAC API page, a catalog, or a linked document."""
+
+    url: str
+    pages: int = 1
+
+
+_Work = _FileWork | _LinkWork | _UrlWork | InputDocument
+
+
 @dataclass
 class _Reader:
     settings: ReaderSettings
@@ -138,50 +223,47 @@ class _Reader:
 
     def parse(self, data: bytes, source: str, line: int | None = None) -> InputDocument:
         if len(data) > self.settings.max_bytes:
-            return InputDocument(
-                source,
-                line,
-                error=ReadError(
-                    "limit",
-                    f"{source}: {len(data)} bytes is more than the limit of "
-                    f"{self.settings.max_bytes} bytes",
-                ),
+            # A line is cut just past the limit as it is read: its length is not known.
+            size = (
+                f"{len(data)} bytes is more than" if line is None else f"line {line} is longer than"
             )
+            message = f"{source}: {size} the limit of {self.settings.max_bytes} bytes"
+            return InputDocument(source, line, error=ReadError("limit", message))
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return self._parse_slowly(data, source, line)
-        if self._may_be_too_deep(data) and too_deep(document, self.settings.max_depth):
-            return InputDocument(
-                source,
-                line,
-                error=ReadError(
-                    "limit",
-                    f"{source}: nested more than {self.settings.max_depth} levels deep",
-                ),
-            )
+        # One pass in C keeps only the brackets and colons: nesting can never exceed the number
+        # of opening brackets, and a repeated key shows in the number of colons.
+        kept = data.translate(None, _ALL_BUT_BRACKETS_AND_COLONS)
+        colons = kept.count(b":")
+        if len(kept) - colons > self.settings.max_depth and too_deep(
+            document, self.settings.max_depth
+        ):
+            return self._too_deep(source, line)
+        if may_repeat_keys(data, document, colons):
+            return InputDocument(source, line, document=document, repeated_keys=_repeated(data))
         return InputDocument(source, line, document=document)
 
-    def _may_be_too_deep(self, data: bytes) -> bool:
-        # Nesting can never exceed the number of opening brackets; counting them runs in C (one
-        # pass that keeps only the brackets) and spares the depth check for most documents.
-        return len(data.translate(None, _ALL_BUT_OPENING_BRACKETS)) > self.settings.max_depth
+    def _too_deep(self, source: str, line: int | None) -> InputDocument:
+        message = f"{source}: nested more than {self.settings.max_depth} levels deep"
+        return InputDocument(source, line, error=ReadError("limit", message))
 
     def _parse_slowly(self, data: bytes, source: str, line: int | None) -> InputDocument:
         """Parse with the standard library.
 
         It accepts integers orjson cannot hold and reports the line and column of an error.
         """
+        where = f"{source}:{line}" if line is not None else source
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return InputDocument(
-                source, line, error=ReadError("json", f"{source}: not UTF-8 text ({exc.reason})")
+                source, line, error=ReadError("json", f"{where}: not UTF-8 text ({exc.reason})")
             )
         try:
             document = json.loads(text, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            where = f"{source}:{line}" if line is not None else source
             return InputDocument(
                 source,
                 line,
@@ -192,26 +274,28 @@ class _Reader:
                     exc.colno,
                 ),
             )
-        except (ValueError, RecursionError) as exc:
-            return InputDocument(source, line, error=ReadError("json", f"{source}: {exc}"))
-        if self._may_be_too_deep(data) and (too_deep(document, self.settings.max_depth)):
-            return InputDocument(
-                source,
-                line,
-                error=ReadError(
-                    "limit", f"{source}: nested more than {self.settings.max_depth} levels deep"
-                ),
-            )
-        return InputDocument(source, line, document=document)
+        except RecursionError:
+            # Deeper than Python's parser goes, which is deeper than any sane limit.
+            if self.settings.max_depth < _PARSER_DEPTH:
+                return self._too_deep(source, line)
+            message = f"{where}: nested too deeply to be read (deeper than {_PARSER_DEPTH} levels)"
+            return InputDocument(source, line, error=ReadError("limit", message))
+        except ValueError as exc:
+            return InputDocument(source, line, error=ReadError("json", f"{where}: {exc}"))
+        if _opening_brackets(data) > self.settings.max_depth and too_deep(
+            document, self.settings.max_depth
+        ):
+            return self._too_deep(source, line)
+        return InputDocument(source, line, document=document, repeated_keys=_repeated(data))
 
     # ------------------------------------------------------------------------------ inputs
 
     def read(self, target: str) -> Iterator[InputDocument]:
         if target == "-":
-            yield from self.read_stream(self.stdin or sys.stdin.buffer, "-")
+            yield from self._walk(self.read_stream(self.stdin or sys.stdin.buffer, "-"))
             return
         if urlsplit(target).scheme in {"http", "https"}:
-            yield from self.read_url(target)
+            yield from self._walk(_UrlWork(target))
             return
         if target.lower().startswith(("postgresql://", "postgres://")):
             from rs_stac_ext.validator.pgstac_source import read_database
@@ -220,25 +304,58 @@ class _Reader:
             return
         path = Path(target)
         if path.is_dir():
-            yield from self.read_folder(path)
+            yield from self._walk(*self.read_folder(path))
         elif path.is_file():
-            yield from self.read_file(path)
+            yield from self._walk(_FileWork(path))
         elif path.exists():
             yield InputDocument(target, error=ReadError("io", f"{target}: not a regular file"))
+        elif _is_link_loop(path):
+            yield InputDocument(target, error=_loop_error(target))
         else:
             yield InputDocument(target, error=ReadError("usage", f"{target}: no such file"))
 
-    def read_folder(self, folder: Path) -> Iterator[InputDocument]:
-        files, _ = folder_files(folder)
-        # A folder is read file by file; links found in catalogs are not followed again.
-        for path in files:
-            if str(path.resolve()) in self.visited:
-                continue
-            yield from self.read_file(path, follow=False)
+    def _walk(self, *start: _Work | Iterator[InputDocument | _Work]) -> Iterator[InputDocument]:
+        """Do the work, depth first and in order, without recursion.
 
-    def read_file(self, path: Path, *, follow: bool | None = None) -> Iterator[InputDocument]:
+        Reading a file or a URL yields its documents, then the work its links call for; that
+        work is done before the rest, as a recursive walk would, however long the chain of
+        catalogs.
+        """
+        stack: list[_Work | Iterator[InputDocument | _Work]] = list(reversed(start))
+        while stack:
+            work = stack.pop()
+            if isinstance(work, InputDocument):
+                yield work
+                continue
+            if isinstance(work, _FileWork):
+                work = self.read_file(work.path, work.walk_root)
+            elif isinstance(work, _LinkWork):
+                work = self.follow_link(work)
+            elif isinstance(work, _UrlWork):
+                work = self.read_url(work)
+            later: list[_Work] = []
+            for item in work:
+                if isinstance(item, InputDocument) and not later:
+                    yield item
+                else:
+                    later.append(item)
+            stack.extend(reversed(later))
+
+    def read_folder(self, folder: Path) -> list[_Work]:
+        files, _ = folder_files(folder)
+        root = Path(os.path.realpath(folder))
+        # A folder is read file by file; the links its catalogs hold inside the folder are
+        # read by the walk itself.
+        return [_FileWork(path, root) for path in files]
+
+    def read_file(
+        self, path: Path, walk_root: Path | None = None
+    ) -> Iterator[InputDocument | _Work]:
         source = str(path)
-        self.visited.add(str(path.resolve()))
+        real = os.path.realpath(path)
+        if walk_root is not None and real in self.visited:
+            return
+        self.visited.add(real)
         if path.suffix.lower() in NDJSON_SUFFIXES:
             try:
                 with path.open("rb") as stream:
@@ -264,33 +381,173 @@ class _Reader:
             return
         record = self.parse(data, source)
         yield from self.expand(record)
-        should_follow = self.settings.follow_links if follow is None else follow
-        if should_follow and record.error is None and _is_catalog_like(record.document):
-            yield from self.follow_local_links(path, record.document)
+        if self.settings.follow_links and record.error is None:
+            folder = Path(real).parent
+            root = walk_root if walk_root is not None else folder
+            yield from self.links_of(record, folder, root, walked=walk_root is not None)
 
-    def read_stream(self, stream: IO[bytes], source: str) -> Iterator[InputDocument]:
-        """Read a stream holding one JSON document, or one document per line (NDJSON)."""
-        limit = self.settings.max_bytes + 1
-        first = stream.readline(limit)
-        while first and not first.strip():
-            first = stream.readline(limit)
-        second = stream.readline(limit)
-        if not second:
-            if first:
-                yield from self.expand(self.parse(first, source))
+    def links_of(
+        self, record: InputDocument, base: Path | None, root: Path | None, *, walked: bool = False
+    ) -> Iterator[_Work]:
+        """The work the child and item links of a catalog read locally call for."""
+        if not _is_catalog_like(record.document):
             return
-        head = self.parse(first, source, 1)
-        if head.error is None and isinstance(head.document, dict):
-            yield from self.expand(head)
-            yield from self.read_lines(_chain_lines(second, stream, limit), source, start=2)
+        for href in _child_hrefs(record.document):
+            yield _LinkWork(record.source, href, base, root, walked)
+
+    def follow_link(self, link: _LinkWork) -> Iterator[InputDocument | _Work]:
+        """Read what one link of a local catalog names, or say why it is not read."""
+        parts = urlsplit(link.href)
+        scheme = parts.scheme.lower()
+        if scheme in {"http", "https"}:
+            yield self._remote_link(link.catalog, link.href)
             return
-        # The first line alone is not a document: most likely one document over several lines.
-        buffered = first + second + stream.read(limit)
-        whole = self.parse(buffered, source)
-        if whole.error is None or len(buffered) > self.settings.max_bytes:
+        if scheme == "file":
+            if parts.netloc not in {"", "localhost"}:
+                yield self._not_followed(
+                    link.catalog, link.href, link.href, "a file URL on another machine is not read"
+                )
+                return
+            target = Path(url2pathname(parts.path))
+        elif len(scheme) > 1:
+            reason = f"{scheme} links are not read; check that document with a run of its own"
+            yield self._not_followed(link.catalog, link.href, link.href, reason)
+            return
+        elif link.base is None:
+            reason = (
+                "a catalog read from standard input has no folder to find linked files in; "
+                "name the catalog's file instead of -"
+            )
+            yield self._not_followed(link.catalog, link.href, link.href, reason)
+            return
+        else:
+            target = link.base / link.href
+        yield from self._local_link(link, target)
+
+    def _local_link(self, link: _LinkWork, target: Path) -> Iterator[InputDocument | _Work]:
+        real = Path(os.path.realpath(target))
+        root = link.root
+        if root is None or not real.is_relative_to(root):
+            yield InputDocument(
+                f"{link.catalog}#{link.href}",
+                error=ReadError(
+                    "io",
+                    f"{link.catalog}: link {link.href!r} leaves the catalog folder {root}; "
+                    "not read",
+                ),
+            )
+            return
+        if link.walked or str(real) in self.visited:
+            return  # the folder walk reads it, or it was read already
+        if _is_link_loop(target):
+            yield InputDocument(
+                str(target), error=_loop_error(f"{link.catalog}: link {link.href!r}")
+            )
+            return
+        if not real.is_file():
+            yield InputDocument(
+                str(real),
+                error=ReadError("io", f"{link.catalog}: linked file {link.href!r} not found"),
+            )
+            return
+        yield _FileWork(real)
+
+    def _remote_link(self, catalog: str, url: str) -> _Work:
+        """Download a linked document from an allowed host, or say which option would."""
+        refusal = self._allowed_refusal(url)
+        if refusal is None:
+            return _UrlWork(url)
+        return self._not_followed(catalog, url, url, refusal)
+
+    def _allowed_refusal(self, url: str) -> str | None:
+        """Why a linked URL may not be read, with the option that would allow it."""
+        from rs_stac_ext.schemas._http import AllowList
+
+        try:
+            refusal = AllowList(self.settings.allow_hosts).refusal(url)
+        except ValueError as exc:
+            return str(exc)
+        if refusal is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme == "https" and "not allowed" in refusal:
+            return f"host {parts.netloc} is not allowed; add --allow-host {parts.netloc} to read it"
+        if parts.scheme == "http" and "not allowed" in refusal:
+            return f"plain http is not allowed; add --allow-host http://{parts.netloc} to read it"
+        return refusal
+
+    @staticmethod
+    def _not_followed(catalog: str, href: str, target: str, reason: str) -> InputDocument:
+        message = f"{catalog}: link {href!r} not followed: {reason}"
+        return InputDocument(target, error=ReadError("not-followed", message))
+
+    def read_stream(self, stream: IO[bytes], source: str) -> Iterator[InputDocument | _Work]:
+        """Read a stream holding one JSON document, or one document per line (NDJSON).
+
+        The stream is NDJSON when it is not one JSON document and one of its first two
+        non-blank lines is a JSON value on its own line. Either way each document is reported
+        exactly as it would be from a ``.json`` or ``.ndjson`` file holding the same bytes.
+        Deciding holds the first ``max_bytes`` of the stream, and at most its first two
+        non-blank lines.
+        """
+        limit = self.settings.max_bytes
+        counted = _CountingReader(stream)
+        head = counted.read_up_to(limit + 1)
+        if len(head) <= limit:  # all of it
+            if not head.strip():
+                return
+            whole = self.parse(head, source)
+            if (
+                whole.error is not None
+                and whole.error.kind == "json"
+                and self._is_ndjson(split_lines(_Prefixed(head), limit))
+            ):
+                yield from self.read_lines(split_lines(_Prefixed(head), limit), source, start=1)
+                return
             yield from self.expand(whole)
+            if self.settings.follow_links and whole.error is None:
+                yield from self.links_of(whole, None, None)
             return
-        yield from self.read_lines(iter(buffered.splitlines(keepends=True)), source, start=1)
+        # More than max_bytes: too large for one document, so NDJSON or refused whole.
+        lines = split_lines(_Prefixed(head, counted), limit)
+        del head
+        blanks: list[int] = []  # blank lines before each of the first two non-blank ones
+        first: list[bytes] = []
+        count = 0
+        for line in lines:
+            if not line.strip():
+                count += 1
+                continue
+            blanks.append(count)
+            first.append(line)
+            count = 0
+            if len(first) == 2:
+                break
+        if self._is_ndjson(first):
+            replayed = _replay(blanks, first, count)
+            yield from self.read_lines(itertools.chain(replayed, lines), source, start=1)
+            return
+        first.clear()
+        for _ in lines:
+            pass  # count the bytes of the whole document, as a file's size would say
+        yield InputDocument(
+            source,
+            error=ReadError(
+                "limit", f"{source}: {counted.count} bytes is more than the limit of {limit} bytes"
+            ),
+        )
+
+    def _is_ndjson(self, lines: Iterable[bytes]) -> bool:
+        """Tell whether a stream's first lines are those of NDJSON.
+
+        They are when one of the first two non-blank lines is a JSON value on its own, or when
+        both are longer than the limit (no one document is spread over lines that long).
+        """
+        first = list(itertools.islice(_non_blank(lines), 2))
+        fitting = [line for line in first if len(line) <= self.settings.max_bytes]
+        if len(first) == 2 and not fitting:
+            return True
+        return any(_is_json_value(line) for line in fitting)
 
     def read_ndjson(self, stream: IO[bytes], source: str) -> Iterator[InputDocument]:
         """Read a stream holding one document per line."""
@@ -306,11 +563,20 @@ class _Reader:
             if defer:
                 yield InputDocument(source, number, raw=line)
                 continue
-            record = self.parse(line, source, number)
-            if _is_collection(record.document):
-                yield from self.expand(record)
-            else:
-                yield record
+            yield from self.line_records(self.parse(line, source, number))
+
+    def line_records(self, record: InputDocument) -> Iterator[InputDocument]:
+        """The records of one parsed NDJSON line: its documents, and its links not followed."""
+        if _is_collection(record.document):
+            yield from self.expand(record)
+            return
+        yield record
+        if self.settings.follow_links and record.error is None:
+            # A catalog on a line has no file of its own: its links are said, never read.
+            reason = "the links of a catalog on an NDJSON line are not read; check its children "
+            reason += "by naming them, or the catalog's own file"
+            for href in _child_hrefs(record.document) if _is_catalog_like(record.document) else ():
+                yield self._not_followed(record.location, href, href, reason)
 
     def expand(self, record: InputDocument) -> Iterator[InputDocument]:
         document = record.document
@@ -322,69 +588,163 @@ class _Reader:
             and isinstance(document.get("features"), list)
         ):
             for index, feature in enumerate(document["features"]):
+                pointer = f"/features/{index}"
                 yield InputDocument(
-                    record.source, record.line, f"/features/{index}", document=feature
+                    record.source,
+                    record.line,
+                    pointer,
+                    document=feature,
+                    repeated_keys=_keys_inside(record.repeated_keys, pointer),
                 )
             return
         yield record
 
-    def follow_local_links(self, path: Path, document: dict[str, Any]) -> Iterator[InputDocument]:
-        root = path.parent.resolve()
-        for href in _child_hrefs(document):
-            if urlsplit(href).scheme:
-                continue
-            target = (path.parent / href).resolve()
-            if not target.is_relative_to(root):
-                yield InputDocument(
-                    f"{path}#{href}",
-                    error=ReadError(
-                        "io", f"{path}: link {href!r} leaves the catalog folder {root}; not read"
-                    ),
-                )
-                continue
-            if str(target) in self.visited:
-                continue
-            if not target.is_file():
-                yield InputDocument(
-                    str(target), error=ReadError("io", f"{path}: linked file {href!r} not found")
-                )
-                continue
-            yield from self.read_file(target)
-
     # ------------------------------------------------------------------------------ network
 
-    def read_url(self, url: str) -> Iterator[InputDocument]:
+    def read_url(self, work: _UrlWork) -> Iterator[InputDocument | _Work]:
         from rs_stac_ext.schemas._http import AllowList, HttpRefusedError, download
 
-        pages = 0
-        next_url: str | None = url
-        while next_url is not None and pages < self.settings.max_pages:
-            if next_url in self.visited:
+        url = work.url
+        if url in self.visited:
+            return
+        self.visited.add(url)
+        try:
+            data, _ = download(
+                url,
+                AllowList(self.settings.allow_hosts),
+                max_bytes=self.settings.max_bytes,
+                timeout=self.settings.timeout,
+                accept="application/geo+json, application/json;q=0.9",
+                ca_bundle=self.settings.ca_bundle,
+            )
+        except (HttpRefusedError, ValueError) as exc:
+            yield InputDocument(url, error=ReadError("network", str(exc)))
+            return
+        record = self.parse(data, url)
+        yield from self.expand(record)
+        document = record.document
+        if record.error is not None or not isinstance(document, dict):
+            return
+        if document.get("type") == "FeatureCollection":
+            next_url = _next_link(document, record.source)
+            if next_url is None or next_url in self.visited:
                 return
-            self.visited.add(next_url)
-            pages += 1
-            try:
-                data, _ = download(
-                    next_url,
-                    AllowList(self.settings.allow_hosts),
-                    max_bytes=self.settings.max_bytes,
-                    timeout=self.settings.timeout,
-                    accept="application/geo+json, application/json;q=0.9",
-                    ca_bundle=self.settings.ca_bundle,
-                )
-            except (HttpRefusedError, ValueError) as exc:
-                yield InputDocument(next_url, error=ReadError("network", str(exc)))
-                return
-            record = self.parse(data, next_url)
-            yield from self.expand(record)
-            document = record.document
-            next_url = None
-            if record.error is None and isinstance(document, dict):
-                if document.get("type") == "FeatureCollection":
-                    next_url = _next_link(document, record.source)
-                elif _is_catalog_like(document) and self.settings.follow_links:
-                    for href in _child_hrefs(document):
-                        yield from self.read_url(urljoin(record.source, href))
+            if work.pages < self.settings.max_pages:
+                yield _UrlWork(next_url, work.pages + 1)
+            else:
+                reason = f"at most {self.settings.max_pages} page(s) of one URL are read"
+                yield self._not_followed(url, next_url, next_url, reason)
+        elif _is_catalog_like(document) and self.settings.follow_links:
+            for href in _child_hrefs(document):
+                target = urljoin(record.source, href)
+                if urlsplit(target).scheme in {"http", "https"}:
+                    yield self._remote_link(url, target)
+                else:
+                    reason = "only http(s) links of a catalog read from a URL are read"
+                    yield self._not_followed(url, href, target, reason)
+
+
+_PARSER_DEPTH = 900  # Python's parser gives up somewhat below the recursion limit (1000)
+
+
+class _CountingReader:
+    """A binary stream that counts the bytes read through it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._read = getattr(stream, "read1", stream.read)
+        self.count = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        """Read at most ``size`` bytes, returning as soon as some are there."""
+        block: bytes = self._read(size)
+        self.count += len(block)
+        return block
+
+    read = read1
+
+    def read_up_to(self, size: int) -> bytes:
+        """Read ``size`` bytes, or up to the end of the stream if it is shorter."""
+        data = self._stream.read(size)
+        while 0 < len(data) < size:  # a raw stream may give less than asked
+            more = self._stream.read(size - len(data))
+            if not more:
+                break
+            data += more
+        self.count += len(data)
+        return data
+
+
+class _Prefixed:
+    """The bytes already read from a stream, then the rest of it (``None``: nothing more)."""
+
+    def __init__(self, head: bytes, rest: _ByteSource | None = None) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Read up to ``size`` bytes (the head is let go of once it has been read)."""
+        if self._head:
+            taken = self._head[: size if size >= 0 else None]
+            self._head = self._head[len(taken) :]
+            return taken.tobytes()
+        return self._rest.read(size) if self._rest is not None else b""
+
+
+def _replay(blanks: list[int], lines: list[bytes], trailing: int) -> Iterator[bytes]:
+    """Give back lines held while deciding, blank lines included (for their numbers)."""
+    for count, line in zip(blanks, lines, strict=True):
+        yield from itertools.repeat(b"", count)
+        yield line
+    lines.clear()
+    yield from itertools.repeat(b"", trailing)
+
+
+def _non_blank(lines: Iterable[bytes]) -> Iterator[bytes]:
+    return (line for line in lines if line.strip())
+
+
+def _is_json_value(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        try:
+            json.loads(line.decode("utf-8-sig"), parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            return False
+    return True
+
+
+def _repeated(data: bytes) -> tuple[RepeatedKey, ...]:
+    return tuple(RepeatedKey(pointer, key) for pointer, key in repeated_keys(data))
+
+
+def _keys_inside(repeated: tuple[RepeatedKey, ...], pointer: str) -> tuple[RepeatedKey, ...]:
+    """The repeated keys that concern the document at ``pointer`` of a FeatureCollection.
+
+    Those inside it are rebased on it; those of the collection around it concern it too (a
+    repeated ``features`` drops documents).
+    """
+    inside: list[RepeatedKey] = []
+    for repeated_key in repeated:
+        at = repeated_key.pointer
+        if at == pointer or at.startswith(pointer + "/"):
+            inside.append(RepeatedKey(at[len(pointer) :], repeated_key.key))
+        elif not at.startswith("/features/"):
+            inside.append(RepeatedKey(at, repeated_key.key, around=True))
+    return tuple(inside)
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _loop_error(what: str) -> ReadError:
+    return ReadError("io", f"{what}: a loop of symbolic links; not read")
 
 
 def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -476,7 +836,7 @@ def survey_inputs(targets: Iterable[str]) -> InputSurvey:
         if not _is_local_path(target):
             continue
         path = Path(target)
-        if not path.exists():
+        if not path.exists() and not _is_link_loop(path):  # a loop is read, and said
             missing.append(target)
         elif path.is_dir():
             _, passed_over = folder_files(path)
@@ -494,7 +854,13 @@ def _chain_lines(first: bytes, stream: IO[bytes], limit: int) -> Iterator[bytes]
 _BLOCK = 2**20
 
 
-def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> Iterator[bytes]:
+class _ByteSource(Protocol):
+    """Anything binary to read from: a file, a pipe, a stream that counts what it gives."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def split_lines(stream: _ByteSource, max_bytes: int, total: int | None = None) -> Iterator[bytes]:
     """Yield the lines of a binary stream, without their line feed, one per physical line.
 
     Reading goes by blocks (much faster than line by line) and returns as soon as data is
@@ -544,6 +910,12 @@ def split_lines(stream: IO[bytes], max_bytes: int, total: int | None = None) -> 
 
 
 _ALL_BUT_OPENING_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[{")
+_ALL_BUT_BRACKETS_AND_COLONS = bytes(byte for byte in range(256) if byte not in b"[{:")
+
+
+def _opening_brackets(data: bytes) -> int:
+    """How many ``[`` and ``{`` a text holds: no nesting can be deeper (counted in C)."""
+    return len(data.translate(None, _ALL_BUT_OPENING_BRACKETS))
 
 
 def _is_collection(document: Any) -> bool:
@@ -603,7 +975,7 @@ def _depth(value: Any, limit: int) -> int:
 
 
 def _is_catalog_like(document: Any) -> bool:
-    return isinstance(document, dict) and document.get("type") in {"Catalog", "Collection"}
+    return isinstance(document, dict) and document.get("type") in ("Catalog", "Collection")
 
 
 def _child_hrefs(document: dict[str, Any]) -> list[str]:
@@ -614,7 +986,7 @@ def _child_hrefs(document: dict[str, Any]) -> list[str]:
         link["href"]
         for link in links
         if isinstance(link, dict)
-        and link.get("rel") in {"child", "item"}
+        and link.get("rel") in ("child", "item")
         and isinstance(link.get("href"), str)
     ]
 
@@ -647,7 +1019,7 @@ def parse_deferred(record: InputDocument, settings: ReaderSettings) -> list[Inpu
     if record.raw is None:
         return [record]
     reader = _Reader(settings)
-    return list(reader.expand(reader.parse(record.raw, record.source, record.line)))
+    return list(reader.line_records(reader.parse(record.raw, record.source, record.line)))
 
 
 def read_ndjson_range(

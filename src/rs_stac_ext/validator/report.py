@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from rs_stac_ext.schemas import find_version, is_known
+from rs_stac_ext.validator._printable import printable as _printable
 from rs_stac_ext.validator.problems import cut_list
 from rs_stac_ext.validator.readers import JSON_SUFFIXES, NDJSON_SUFFIXES, InputSurvey
 from rs_stac_ext.validator.validation import DocumentReport, Verdict
@@ -60,7 +61,9 @@ def _json_bytes(report: DocumentReport) -> bytes:
         return json.dumps(report.to_dict()).encode("ascii")
 
 
-_IO_KINDS = frozenset({"read/io", "read/usage", "read/network", "read/json"})
+# Inputs that could not be read: counted apart, they make the exit code 2. A limit refusal
+# (too large, too deep) is one: the document was not checked, so it is not called invalid.
+_IO_KINDS = frozenset({"read/io", "read/usage", "read/network", "read/json", "read/limit"})
 
 
 @dataclass
@@ -73,7 +76,10 @@ class Tally:
         invalid: Documents with at least one error (unreadable inputs included).
         incomplete: Documents without error that were not fully checked (a schema they need
             could not be had).
-        io_errors: Inputs that could not be read at all (missing file, permission, network).
+        io_errors: Inputs that could not be read at all (missing file, permission, network,
+            larger or deeper than the limits).
+        not_followed: Linked documents not read because their link was not followed (counted
+            among the incomplete).
         warnings: Warnings over all documents.
         unchecked: For each schema that could not be had, how many documents needed it.
         reasons: For each schema that could not be had, why.
@@ -85,6 +91,7 @@ class Tally:
     incomplete: int = 0
     io_errors: int = 0
     warnings: int = 0
+    not_followed: int = 0
     unchecked: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 
@@ -100,6 +107,9 @@ class Tally:
             if any(p.keyword in _IO_KINDS for p in report.errors):
                 self.io_errors += 1
         for item in report.not_checked:
+            if not item.schema:  # a linked document that was not read
+                self.not_followed += 1
+                continue
             self.unchecked[item.schema] = self.unchecked.get(item.schema, 0) + 1
             self.reasons.setdefault(item.schema, item.reason)
         self.warnings += len(report.warnings)
@@ -112,6 +122,7 @@ class Tally:
         self.incomplete += other.incomplete
         self.io_errors += other.io_errors
         self.warnings += other.warnings
+        self.not_followed += other.not_followed
         for schema, count in other.unchecked.items():
             self.unchecked[schema] = self.unchecked.get(schema, 0) + count
         for schema, reason in other.reasons.items():
@@ -136,6 +147,8 @@ class Summary(Tally):
             f"{self.documents} document(s): {self.valid} valid, {self.invalid} invalid, "
             f"{self.incomplete} incomplete, {self.warnings} warning(s)"
         )
+        if self.not_followed:
+            text += f", {self.not_followed} link(s) not followed"
         if self.missing_inputs:
             text += f", {self.missing_inputs} input(s) not found"
         return text + f" in {elapsed:.2f} s ({self.documents / elapsed:,.0f}/s)"
@@ -188,7 +201,7 @@ def _where(report: DocumentReport) -> str:
         where += f":{report.line}"
     if report.pointer:
         where += f"#{report.pointer}"
-    return where + (f" [{report.id}]" if report.id else "")
+    return _printable(where + (f" [{report.id}]" if report.id else ""))
 
 
 def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bool = True) -> str:
@@ -207,13 +220,16 @@ def text_block(report: DocumentReport, *, quiet: bool = False, show_warnings: bo
     verdict = _VERDICT_WORDS[report.verdict]
     if README_ORIGIN in report.origins.values():
         verdict += f" ({README_ORIGIN})"
-    if report.not_checked:
-        labels = ", ".join(_schema_label(item.schema) for item in report.not_checked)
+    schemas = [item.schema for item in report.not_checked if item.schema]
+    if schemas:
+        labels = ", ".join(_schema_label(schema) for schema in schemas)
         verdict += f" (not checked: {_printable(labels)})"
+    elif report.not_checked:
+        verdict += " (not read)"
     lines = [f"{_where(report)}: {verdict}\n"]
     for problem in report.errors:
         label = _schema_label(problem.schema)
-        suffix = f"  ({label})" if label else ""
+        suffix = f"  ({_printable(label)})" if label else ""
         lines.append(
             f"  error   {_printable(problem.path or '/')}: {_printable(problem.message)}{suffix}\n"
         )
@@ -233,14 +249,6 @@ _VERDICT_WORDS = {
     Verdict.INVALID: "INVALID",
     Verdict.INCOMPLETE: "INCOMPLETE",
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _printable(text: str) -> str:
-    """Escape control characters, so a value cannot rewrite the terminal or forge lines."""
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def unchecked_text(tally: Tally) -> str:
@@ -248,11 +256,20 @@ def unchecked_text(tally: Tally) -> str:
 
     One short line each, for stderr; the full reason, source by source, is in the JSON report.
     """
-    return "".join(
-        f"not checked: {schema} (needed by {count} document(s)): "
-        f"{_short_reason(tally.reasons[schema])}{_fix(schema, tally.reasons[schema])}\n"
+    lines = [
+        _printable(
+            f"not checked: {schema} (needed by {count} document(s)): "
+            f"{_short_reason(tally.reasons[schema])}{_fix(schema, tally.reasons[schema])}"
+        )
+        + "\n"
         for schema, count in sorted(tally.unchecked.items())
-    )
+    ]
+    if tally.not_followed:
+        lines.append(
+            f"not read: {tally.not_followed} linked document(s), their links not followed "
+            "(each report says why and which option would read it)\n"
+        )
+    return "".join(lines)
 
 
 def _short_reason(reason: str) -> str:

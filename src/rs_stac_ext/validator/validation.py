@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from rs_stac_ext.schemas import FormatMode
 from rs_stac_ext.schemas.resolver import ResolverSettings, SchemaResolver, SchemaUnavailableError
+from rs_stac_ext.validator._bounded_regex import PatternTooSlow
 from rs_stac_ext.validator._own_identifiers import own_identifier_problem
 from rs_stac_ext.validator.engine import CompiledSchema, Engine, SchemaCompiler
 from rs_stac_ext.validator.problems import Problem
@@ -296,12 +297,29 @@ class Validator:
 
     def _check(self, record: InputDocument) -> DocumentReport:
         if record.error is not None:
+            if record.error.kind == "not-followed":
+                return _not_read(record, record.error.message)
             return _refused(record, record.error.message, f"read/{record.error.kind}")
         document = record.document
         plan = self._plan_for(document)
         problems = list(plan.choice_problems)
+        problems.extend(
+            _plain_problem(repeated.path, repeated.message, REPEATED_KEY)
+            for repeated in record.repeated_keys
+        )
+        checked = list(plan.checked)
+        not_checked = list(plan.not_checked)
+        origins = dict(plan.origins)
         if plan.compiled is not None:
-            problems.extend(plan.compiled.problems(document))  # one native call when valid
+            try:
+                problems.extend(plan.compiled.problems(document))  # one native call when valid
+            except PatternTooSlow:
+                # Some schema's pattern ran out of time: check the schemas one by one, so
+                # only the schema holding that pattern goes unchecked.
+                found, checked, slow = self._schema_by_schema(plan.checked, document)
+                problems.extend(found)
+                not_checked.extend(slow)
+                origins = {uri: origin for uri, origin in origins.items() if uri in checked}
         if plan.rules is not None:
             problems.extend(plan.rules.run(document))
         identifier = document.get("id") if isinstance(document, dict) else None
@@ -311,9 +329,9 @@ class Validator:
                 record.line,
                 record.pointer,
                 identifier if isinstance(identifier, str) else None,
-                checked=list(plan.checked),
-                not_checked=list(plan.not_checked),
-                origins=dict(plan.origins),
+                checked=checked,
+                not_checked=not_checked,
+                origins=origins,
             )
         errors = [p for p in problems if p.severity == "error"]
         return DocumentReport(
@@ -324,10 +342,30 @@ class Validator:
             valid=not errors,
             errors=errors,
             warnings=[p for p in problems if p.severity != "error"],
-            checked=list(plan.checked),
-            not_checked=list(plan.not_checked),
-            origins=dict(plan.origins),
+            checked=checked,
+            not_checked=not_checked,
+            origins=origins,
         )
+
+    def _schema_by_schema(
+        self, uris: Iterable[str], document: Any
+    ) -> tuple[list[Problem], list[str], list[NotChecked]]:
+        """Check a document against each schema alone; a pattern out of time skips its schema.
+
+        Returns:
+            The problems found, the schemas checked, and those not checked with the reason.
+        """
+        problems: list[Problem] = []
+        checked: list[str] = []
+        slow: list[NotChecked] = []
+        for uri in uris:
+            try:
+                problems.extend(self.compiler.compile([uri]).problems(document))
+            except PatternTooSlow as exc:
+                slow.append(NotChecked(uri, str(exc)))
+            else:
+                checked.append(uri)
+        return problems, checked, slow
 
     def _plan_for(self, document: Any) -> _Plan:
         """Return what a document is checked against, prepared once per kind of document.
@@ -439,6 +477,35 @@ def _declared_at(listed: Any, uri: str) -> str:
 
 def _plain_problem(path: str, message: str, keyword: str = "stac/document") -> Problem:
     return Problem(schema="", path=path, message=message, keyword=keyword, schema_path="")
+
+
+NOT_FOLLOWED = "read/not-followed"
+"""The keyword of the warning on a linked document that was not read."""
+REPEATED_KEY = "json/repeated-key"
+"""The keyword of the error on a key that appears more than once in one object."""
+
+
+def _not_read(record: InputDocument, message: str) -> DocumentReport:
+    """The report on a document a catalog links to that was not read: incomplete, not valid.
+
+    Its one ``not_checked`` entry has an empty ``schema``: nothing of the document was checked.
+    """
+    return DocumentReport(
+        record.source,
+        record.line,
+        record.pointer,
+        warnings=[
+            Problem(
+                schema="",
+                path="",
+                message=message,
+                keyword=NOT_FOLLOWED,
+                schema_path="",
+                severity="warning",
+            )
+        ],
+        not_checked=[NotChecked("", message)],
+    )
 
 
 def _refused(record: InputDocument, message: str, keyword: str) -> DocumentReport:

@@ -234,3 +234,6 @@ def map_page(
             yield map_record(name, record, context=context, files=session_files, index=index)
         except MappingError as error:
             yield error
+        except RecursionError:
+            label = record_label(record, index, _LABEL_FIELDS)
+            yield MappingError(label, "(record)", "nested too deeply to be mapped")

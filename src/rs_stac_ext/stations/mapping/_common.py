@@ -118,7 +118,12 @@ def format_timestamp(value: dt.datetime) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"a {type(value).__name__} nested too deeply to be shown"
+    except ValueError:  # an integer beyond Python's 4300-digit limit for text
+        return f"a {type(value).__name__} too long to be shown"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -440,8 +445,8 @@ def _parse_wkt(text: str) -> dict[str, Any] | None:
     kind = names.get(head.group(1).upper())
     if kind is None:
         return None
-    parsed, end = _wkt_group(head.group(2), 0)
-    if parsed is None or end != len(head.group(2)):
+    parsed = _wkt_group(head.group(2))
+    if parsed is None:
         return None
     if kind == "Point":
         parsed = parsed[0] if len(parsed) == 1 else None
@@ -451,35 +456,40 @@ def _parse_wkt(text: str) -> dict[str, Any] | None:
 _WKT_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
 
 
-def _wkt_group(text: str, start: int) -> tuple[Any, int]:
-    # Parses "( … )" into nested lists; leaves are [x, y] positions.
-    items: list[Any] = []
+def _wkt_group(text: str) -> list[Any] | None:
+    """Parse ``( … )`` into nested lists whose leaves are positions ``[x, y]``.
+
+    Walked with a stack, not recursion, so no nesting can exhaust Python's stack.
+
+    Returns:
+        The lists, or ``None`` when the text is not one balanced group of numbers.
+    """
+    open_groups: list[list[Any]] = []
     buffer = ""
-    index = start + 1
-    while index < len(text):
-        char = text[index]
+    for index, char in enumerate(text):
         if char == "(":
-            if buffer.strip():
-                return None, index
-            inner, index = _wkt_group(text, index)
-            if inner is None:
-                return None, index
-            items.append(inner)
-            continue
-        if char in ",)":
+            if buffer.strip() or (not open_groups and index > 0):
+                return None
+            open_groups.append([])
+        elif char in ",)":
+            if not open_groups:
+                return None
             if buffer.strip():
                 numbers = buffer.split()
                 if not all(_WKT_NUMBER.fullmatch(n) for n in numbers):
-                    return None, index
-                items.append([float(n) for n in numbers])
+                    return None
+                open_groups[-1].append([float(n) for n in numbers])
             buffer = ""
-            index += 1
             if char == ")":
-                return items, index
-            continue
-        buffer += char
-        index += 1
-    return None, index
+                done = open_groups.pop()
+                if not open_groups:
+                    return done if index == len(text) - 1 else None
+                open_groups[-1].append(done)
+        elif not open_groups:
+            return None
+        else:
+            buffer += char
+    return None
 
 
 def bbox(geometry_value: Mapping[str, Any]) -> list[float]:
