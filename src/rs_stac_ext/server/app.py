@@ -88,7 +88,8 @@ def create_app(
     Args:
         catalog_dir: The folder holding ``catalog.json`` (or that file).
         config: Access control, redirect and S3 settings; ``None`` for local mode.
-        s3_client: A ready boto3 S3 client (one is made from ``config.s3`` when ``None``).
+        s3_client: A ready botocore (or boto3) S3 client (one is made from ``config.s3``
+            when ``None``).
         environ: Environment the bearer secret is read from (``os.environ`` when ``None``).
 
     Returns:

@@ -119,11 +119,7 @@ def serve_command(
 
         from rs_stac_ext.server.app import create_app
     except ImportError as exc:
-        click.echo(
-            f"error: serving needs Starlette and uvicorn ({exc}), dependencies of "
-            "rs-stac-ext: reinstall it with: pip install --force-reinstall rs-stac-ext",
-            err=True,
-        )
+        click.echo(f"error: {missing_dependency(exc)}", err=True)
         sys.exit(EXIT_USAGE)
     from rs_stac_ext.errors import RsStacExtError
     from rs_stac_ext.server.config import load_config
@@ -136,6 +132,30 @@ def serve_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     uvicorn.run(app, **_uvicorn_options((host, port, root_path, log_level, header_timeout)))
+
+
+# Top-level module -> the extra that installs it; any other module is a base dependency.
+_EXTRA_OF_MODULE = {"botocore": "server", "boto3": "server"}
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """Say which install gives the module an ``ImportError`` names.
+
+    Args:
+        exc: The error of a failed import.
+
+    Returns:
+        A sentence naming the module and the pip command that installs it.
+    """
+    module = (exc.name or "").partition(".")[0]
+    extra = _EXTRA_OF_MODULE.get(module)
+    if extra is not None:
+        return f"this needs {module} ({exc}): pip install 'rs-stac-ext[{extra}]'"
+    return (
+        f"serving needs {module or 'a module'} ({exc}), a dependency of rs-stac-ext that is "
+        "missing from this environment: pip install rs-stac-ext (in the environment that runs "
+        "rs-stac) installs it"
+    )
 
 
 _Listen = tuple[str, int, str, str, float]
