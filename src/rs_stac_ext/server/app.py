@@ -131,6 +131,9 @@ def create_app(
         _LOG.info("serving %s: %d collections, %d items", catalog.root, len(collections), items)
         if catalog.problems:
             _LOG.warning("%d catalog entries skipped (see earlier warnings)", len(catalog.problems))
+        left_out = stac.report_left_out_assets()
+        if left_out:
+            _LOG.warning("%d asset(s) left out of the served Items (listed above)", left_out)
         if authenticator.local_mode:
             _LOG.warning(LOCAL_MODE_WARNING)
         else:
