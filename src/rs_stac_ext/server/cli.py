@@ -58,7 +58,13 @@ EXIT_USAGE = 2
     help="With --pgstac: worker processes (each a replica with its own connection pool).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port to listen on.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -80,6 +86,7 @@ EXIT_USAGE = 2
     type=click.Choice(["debug", "info", "warning", "error"]),
     default="info",
     show_default=True,
+    help="Least severe log messages shown on stderr (the server's warnings always are).",
 )
 @click.pass_context
 def serve_command(
@@ -260,8 +267,19 @@ def hash_key_command(generate: bool) -> None:
 @serve_command.command("issue-token")
 @click.option("--user", "subject", required=True, help="User name (the `sub` claim).")
 @click.option("--role", "roles", multiple=True, help="A role to grant. Repeatable.")
-@click.option("--ttl", type=click.IntRange(min=1), default=3600, show_default=True)
-@click.option("--secret-env", default="RS_STAC_JWT_SECRET", show_default=True)
+@click.option(
+    "--ttl",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Seconds the token stays valid (its `exp` claim).",
+)
+@click.option(
+    "--secret-env",
+    default="RS_STAC_JWT_SECRET",
+    show_default=True,
+    help="Environment variable holding the signing secret (the server's bearer secret).",
+)
 @click.option("--issuer", default=None, help="The `iss` claim.")
 @click.option("--audience", default=None, help="The `aud` claim.")
 def issue_token_command(
