@@ -107,10 +107,20 @@ def test_several_inputs_to_one_file_are_ndjson(tree: Path, tmp_path: Path) -> No
     result = run(str(tree / "a.json"), str(tree / "sub" / "b.ndjson"), "-o", f"{tmp_path}/x/")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x" / "a.json").is_file()
-    result = run(str(tree / "sub" / "b.ndjson"), "-o", str(target))
+    result = run(str(tree / "a.json"), str(tree / "sub" / "b.ndjson"), "-o", str(target))
     assert result.returncode == 0, result.stderr
-    assert len(target.read_text(encoding="utf-8").splitlines()) == 3
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["S1A_1", "S1A_0", "S1A_1", "S1A_2"]
     assert f"written to {target}" in result.stderr
+
+
+def test_a_folder_input_cannot_go_to_an_existing_file(tree: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "existing.json"
+    existing.write_text("{}", encoding="utf-8")
+    result = run(str(tree), "-o", str(existing))
+    assert result.returncode == 2
+    assert "a folder input needs -o DIR" in result.stderr
+    assert existing.read_text(encoding="utf-8") == "{}"
 
 
 def test_in_place_rewrites_only_the_files_that_change(tree: Path) -> None:
@@ -169,6 +179,6 @@ def test_two_inputs_of_one_name_are_refused_for_a_folder(tree: Path, tmp_path: P
     other = tmp_path / "other"
     other.mkdir()
     (other / "a.json").write_text(json.dumps(old_session()), encoding="utf-8")
-    result = run(str(tree / "a.json"), str(other / "a.json"), "-o", str(tmp_path / "out"))
+    result = run(str(tree / "a.json"), str(other / "a.json"), "-o", f"{tmp_path}/out/")
     assert result.returncode == 2
     assert "would both be written to a.json" in result.stderr

@@ -86,12 +86,13 @@ def _line(document: Any) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    "output_name",
+    type=click.Path(),  # a string: a trailing '/' asks for a folder
     default=None,
     metavar="FILE|DIR",
-    help="Write to FILE (one input, or NDJSON for several), or under the folder DIR (an "
-    "existing folder, a name ending in '/', or any name when a folder or several inputs are "
-    "given), keeping each input's name and place. Default: standard output.",
+    help="Write to FILE (JSON for one JSON document, else NDJSON), or under the folder DIR "
+    "(an existing folder, a name ending in '/', or any name when a folder is among the "
+    "inputs), keeping each input's name and place. Default: standard output.",
 )
 @click.option(
     "--in-place",
@@ -113,7 +114,7 @@ def _line(document: Any) -> str:
     help="Only the summary and the removed values on stderr, not every change.",
 )
 def migrate_command(
-    inputs: tuple[str, ...], output: Path | None, in_place: bool, indent: int, quiet: bool
+    inputs: tuple[str, ...], output_name: str | None, in_place: bool, indent: int, quiet: bool
 ) -> None:
     """Upgrade documents to the newest version of each extension they declare.
 
@@ -127,11 +128,12 @@ def migrate_command(
 
     if not inputs:
         raise click.UsageError("name the INPUTS to migrate: files, folders, or - for stdin")
+    output = Path(output_name) if output_name is not None else None
     if in_place and output is not None:
         raise click.UsageError("--in-place and -o/--output cannot be used together")
     if in_place and _STDIN in inputs:
         raise click.UsageError("--in-place cannot rewrite standard input: use -o FILE")
-    to_folder = output is not None and _is_folder_output(output, inputs)
+    to_folder = output_name is not None and _is_folder_output(output_name, inputs)
     if to_folder and _STDIN in inputs:
         raise click.UsageError("standard input goes to stdout or to -o FILE, not to a folder")
     failures = 0
@@ -153,10 +155,15 @@ def migrate_command(
     sys.exit(EXIT_USAGE if failures else EXIT_OK)
 
 
-def _is_folder_output(output: Path, inputs: tuple[str, ...]) -> bool:
-    if output.is_dir() or str(output).endswith(("/", os.sep)):
+def _is_folder_output(name: str, inputs: tuple[str, ...]) -> bool:
+    output = Path(name)
+    if output.is_dir() or name.endswith(("/", os.sep)):
         return True
-    return len(inputs) > 1 or any(Path(name).is_dir() for name in inputs if name != _STDIN)
+    if not any(Path(name).is_dir() for name in inputs if name != _STDIN):
+        return False
+    if output.exists():
+        raise click.UsageError(f"{output} is a file: a folder input needs -o DIR (a folder)")
+    return True
 
 
 def _inputs(names: tuple[str, ...]) -> Iterator[_Input]:
