@@ -25,7 +25,9 @@ for environment in "$@"; do
     name="env-$(printf '%s' "${environment:-base}" | tr -c 'a-z0-9' '_')"
     "$PYTHON" -m venv "$WORK/$name"
     pip=("$WORK/$name/bin/python" -m pip)
-    if [ -n "${UPGRADE_PIP:-}" ]; then "${pip[@]}" install --quiet --upgrade pip; fi
+    if [ -n "${UPGRADE_PIP:-}" ]; then
+        "${pip[@]}" install --quiet --upgrade pip >> "$WORK/$name.log" 2>&1
+    fi
     started=$SECONDS
     IFS=+ read -r -a steps <<< "$environment"
     [ ${#steps[@]} -eq 0 ] && steps=("")
