@@ -97,12 +97,12 @@ class S3Backend:
             return self._client
 
     def _presign(self, bucket: str, key: str, target: AssetTarget, head: bool) -> tuple[str, str]:
+        client = self.client()  # first: says which extra to install when botocore is missing
         from botocore.exceptions import (  # type: ignore[import-untyped]
             BotoCoreError,
             ClientError,
         )
 
-        client = self.client()
         where = f"s3://{bucket}/{key}"
         try:
             meta = client.head_object(Bucket=bucket, Key=key)
