@@ -242,3 +242,16 @@ def test_an_item_read_from_a_file_validates(our_validator: RsStacValidator, tmp_
     strict = RsStacValidator(check_local_self_links=True)
     with pytest.raises(pystac.STACValidationError, match="is not a valid iri"):
         item.validate(validator=strict)
+
+
+def test_tuples_in_an_item_are_arrays_to_the_schemas(our_validator: RsStacValidator) -> None:
+    item = _sentinel2_item()
+    item.geometry = {"type": "Point", "coordinates": (1.0, 43.5)}
+    item.bbox = [1.0, 43.5, 1.0, 43.5]
+    item.validate()
+    [checked] = [
+        our_validator.validate_core(
+            item.to_dict(), pystac.STACObjectType.ITEM, item.to_dict()["stac_version"]
+        )
+    ]
+    assert checked.endswith("item-spec/json-schema/item.json")

@@ -24,6 +24,7 @@ unless ``check_local_self_links=True``.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from pystac import STACObjectType
@@ -157,7 +158,12 @@ class RsStacValidator(STACValidator):
         return uri
 
     def _as_checked(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The document without pystac's local-path ``self`` link, unless those are checked."""
+        """The document as JSON has it, without pystac's local-path ``self`` link.
+
+        The JSON round trip turns the tuples pystac objects may hold (coordinates from
+        shapely, say) into the arrays the schemas expect, as pystac's own validator does.
+        """
+        document = json.loads(json.dumps(document))
         links = document.get("links")
         if self.check_local_self_links or not isinstance(links, list):
             return document
