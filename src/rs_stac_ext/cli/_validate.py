@@ -138,6 +138,11 @@ def validate_command(
     schema it needs could not be had). Exit 0: all valid; 1: a document is invalid; 2: usage
     or I/O error; 3: none invalid but some incomplete (0 with --allow-incomplete).
     """
+    if strict and allow_incomplete:
+        raise click.UsageError(
+            "--strict (an incomplete document fails the run) and --allow-incomplete (it does "
+            "not) contradict each other: choose one"
+        )
     from rs_stac_ext.validator.readers import ReaderSettings, survey_inputs
     from rs_stac_ext.validator.report import (
         Progress,
