@@ -244,3 +244,12 @@ def test_help_lists_every_option() -> None:
     )
     for option in ("--schema", "--format", "--jobs", "--schema-dir", "--allow-host", "--strict"):
         assert option in result.stdout
+
+
+def test_strict_and_allow_incomplete_together_are_a_usage_error(cache: Path) -> None:
+    item = str(extensions_root() / "ownership" / "examples" / "item.json")
+    result = run("--strict", "--allow-incomplete", item, cache=cache)
+    assert result.returncode == 2
+    assert "--strict" in result.stderr
+    assert "contradict each other" in result.stderr
+    assert result.stdout == ""

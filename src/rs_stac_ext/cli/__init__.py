@@ -27,7 +27,7 @@ _COMMANDS: dict[str, str] = {
     "examples": "rs_stac_ext.cli._examples:examples_command",
     "load": "rs_stac_ext.server.pgstac_load:load_command",
     "map": "rs_stac_ext.stations.cli:map_command",
-    "migrate": "rs_stac_ext.cli._examples:migrate_command",
+    "migrate": "rs_stac_ext.cli._migrate:migrate_command",
     "schemas": "rs_stac_ext.cli._schemas:schemas_group",
     "serve": "rs_stac_ext.server.cli:serve_command",
     "validate": "rs_stac_ext.cli._validate:validate_command",

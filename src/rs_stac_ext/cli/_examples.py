@@ -1,11 +1,10 @@
-"""``rs-stac examples`` and ``rs-stac migrate``."""
+"""``rs-stac examples``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,7 +12,7 @@ from rs_stac_ext.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_op
 from rs_stac_ext.schemas import find_version
 from rs_stac_ext.schemas.examples import ExampleVerdict, check_examples
 
-__all__ = ["examples_command", "migrate_command"]
+__all__ = ["examples_command"]
 
 
 @click.command("examples")
@@ -79,33 +78,3 @@ def _print_verdicts(verdicts: list[ExampleVerdict]) -> None:
     failed = sum(1 for v in verdicts if not v.as_expected)
     passed = len(verdicts) - failed
     click.echo(f"{passed} as expected, {failed} not as expected")
-
-
-@click.command("migrate")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation.")
-def migrate_command(source: Any, indent: int) -> None:
-    """Upgrade a document to the newest version of each extension it declares.
-
-    SOURCE is a JSON file, or - for standard input. The upgraded document goes to stdout and
-    every change made to stderr.
-    """
-    from rs_stac_ext.pystac_ext.migrate import upgrade
-
-    try:
-        document = json.load(source)
-    except json.JSONDecodeError as exc:
-        click.echo(
-            f"{source.name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
-    if not isinstance(document, dict):
-        click.echo(f"{source.name}: expected a JSON object", err=True)
-        sys.exit(EXIT_USAGE)
-    from rs_stac_ext.validator._printable import printable
-
-    result = upgrade(document, warn=False)
-    for change in result.changes:
-        click.echo(printable(f"{source.name}: {change.path}: {change.detail}"), err=True)
-    click.echo(json.dumps(result.document, indent=indent, ensure_ascii=False))

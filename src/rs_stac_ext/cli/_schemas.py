@@ -26,7 +26,7 @@ __all__ = ["schemas_group"]
 
 @click.group("schemas")
 def schemas_group() -> None:
-    """List and print the packaged schemas and OpenAPI documents."""
+    """List, fetch, pack, export and show schemas (and the packaged OpenAPI documents)."""
 
 
 @schemas_group.command("list")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import click
 
@@ -13,6 +14,7 @@ from rs_stac_ext.cli._common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    InputError,
     format_option,
     resolver_options,
     resolver_settings,
@@ -89,6 +91,14 @@ __all__ = ["validate_command"]
     "--strict", is_flag=True, help="Exit 1 when a document was not fully checked (incomplete)."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Text output: only documents with problems.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write the reports to FILE instead of stdout (the summary stays on stderr).",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr [default: tty].")
 @cluster_options
 @database_options
@@ -109,6 +119,7 @@ def validate_command(
     allow_incomplete: bool,
     strict: bool,
     quiet: bool,
+    output: Path | None,
     progress: bool | None,
     cluster: str | None,
     cluster_timeout: float,
@@ -127,6 +138,11 @@ def validate_command(
     schema it needs could not be had). Exit 0: all valid; 1: a document is invalid; 2: usage
     or I/O error; 3: none invalid but some incomplete (0 with --allow-incomplete).
     """
+    if strict and allow_incomplete:
+        raise click.UsageError(
+            "--strict (an incomplete document fails the run) and --allow-incomplete (it does "
+            "not) contradict each other: choose one"
+        )
     from rs_stac_ext.validator.readers import ReaderSettings, survey_inputs
     from rs_stac_ext.validator.report import (
         Progress,
@@ -171,6 +187,7 @@ def validate_command(
     inputs = tuple(target for target in inputs if target not in survey.missing)
     meter = Progress(enabled=progress if cluster is None else False)
     workers = default_jobs() if jobs == 0 else jobs
+    sink = _open_output(output)
     try:
         results = (
             validate_mapped(inputs, renderer, settings, jobs=workers)
@@ -188,13 +205,15 @@ def validate_command(
             )
         )
         for rendered in results:
-            _write(rendered.data)
+            _write(rendered.data, sink)
             summary.merge(rendered.tally)
             meter.tick(rendered.tally.documents)
     except UnknownIdentifierError as exc:
         raise click.UsageError(str(exc)) from None
     finally:
         meter.close()
+        if sink is not None:
+            sink.close()
     sys.stdout.flush()
     notice = unchecked_text(summary)
     if notice:
@@ -209,9 +228,22 @@ def validate_command(
     sys.exit(EXIT_OK)
 
 
-def _write(data: bytes) -> None:
-    """Write UTF-8 output to standard output (its binary buffer when it has one)."""
+def _open_output(output: Path | None) -> BinaryIO | None:
+    """Open ``-o FILE`` for the reports (``None``: standard output)."""
+    if output is None:
+        return None
+    try:
+        return output.open("wb")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot be written: {exc.strerror or exc}") from None
+
+
+def _write(data: bytes, sink: BinaryIO | None) -> None:
+    """Write UTF-8 output to ``sink``, else to standard output (its binary buffer if any)."""
     if not data:
+        return
+    if sink is not None:
+        sink.write(data)
         return
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None:

@@ -140,6 +140,34 @@ class DeclaredByAnySpelling:
         obj.stac_extensions = cls.spellings.declare_newest(obj.stac_extensions)
 
     @classmethod
+    def ensure_has_extension(
+        cls, obj: pystac.Item | pystac.Collection | pystac.Catalog, add_if_missing: bool = False
+    ) -> None:
+        """Declare the extension when asked, or raise if the object does not declare it.
+
+        pystac's own message suggests ``obj.ext.add(name)``, which only works for pystac's
+        built-in extensions (ours raise ``KeyError`` there); this one names what works.
+
+        Args:
+            obj: The object to look at.
+            add_if_missing: Declare the newest version when the object declares none.
+
+        Raises:
+            pystac.ExtensionNotImplemented: The object does not declare the extension and
+                ``add_if_missing`` is false.
+        """
+        if add_if_missing:
+            cls.add_to(obj)
+        if not cls.has_extension(obj):
+            name = cls.__name__
+            kind = type(obj).__name__
+            raise pystac.ExtensionNotImplemented(
+                f"this {kind} does not declare the {getattr(cls, 'name', name)} extension "
+                f"(its stac_extensions lack {cls.spellings.newest}). To declare it: "
+                f"{name}.ext(obj, add_if_missing=True), or {name}.add_to(obj) first"
+            )
+
+    @classmethod
     def remove_from(cls, obj: pystac.Item | pystac.Collection | pystac.Catalog) -> None:
         """Remove every spelling of the extension from ``stac_extensions``.
 

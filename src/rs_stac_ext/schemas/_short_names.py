@@ -30,8 +30,9 @@ def find_by_name(name: str, version: str | None = None) -> ExtensionVersion:
     """Find a published version by short name, or by identifier.
 
     Args:
-        name: An extension name (``cadip``), ``name@version`` (``cadip@v1.4.0``) or an
-            identifier :func:`rs_stac_ext.schemas.find_version` accepts.
+        name: An extension name (``cadip``), ``name@version`` (``cadip@v1.4.0``),
+            ``name version`` (``cadip v1.4.0``) or an identifier
+            :func:`rs_stac_ext.schemas.find_version` accepts.
         version: The version, when given apart from the name (``v1.4.0`` or ``1.4.0``).
 
     Returns:
@@ -43,6 +44,8 @@ def find_by_name(name: str, version: str | None = None) -> ExtensionVersion:
     """
     if version is None and (schemas.is_known(name) or "/" in name):
         return schemas.find_version(name)
+    if version is None and len(name.split()) == 2:  # "cadip v1.4.0" given as one string
+        name, version = name.split()
     extension_name, _, attached = name.strip().partition("@")
     if attached and version is not None:
         raise UnknownSchemaNameError(

@@ -7,8 +7,8 @@ control. :func:`rs_stac_ext.server.app.create_app` builds the ASGI application;
 :class:`rs_stac_ext.server.stac_fastapi.DownloadExtension` adds the same endpoint to any
 stac-fastapi application. See ``docs/download-server.md``.
 
-Starlette and uvicorn are base dependencies; boto3 (the ``server`` extra) is imported only when
-an S3 asset is served, and stac-fastapi (the ``stac-fastapi`` extra) only by
+Starlette, uvicorn and PyJWT are base dependencies; botocore (the ``server`` extra) is imported
+only when an S3 asset is served, and stac-fastapi (the ``stac-fastapi`` extra) only by
 :mod:`rs_stac_ext.server.stac_fastapi`. The command-line modules import the server only when
 serving.
 """

@@ -88,7 +88,8 @@ def create_app(
     Args:
         catalog_dir: The folder holding ``catalog.json`` (or that file).
         config: Access control, redirect and S3 settings; ``None`` for local mode.
-        s3_client: A ready boto3 S3 client (one is made from ``config.s3`` when ``None``).
+        s3_client: A ready botocore (or boto3) S3 client (one is made from ``config.s3``
+            when ``None``).
         environ: Environment the bearer secret is read from (``os.environ`` when ``None``).
 
     Returns:
@@ -130,6 +131,9 @@ def create_app(
         _LOG.info("serving %s: %d collections, %d items", catalog.root, len(collections), items)
         if catalog.problems:
             _LOG.warning("%d catalog entries skipped (see earlier warnings)", len(catalog.problems))
+        left_out = stac.report_left_out_assets()
+        if left_out:
+            _LOG.warning("%d asset(s) left out of the served Items (listed above)", left_out)
         if authenticator.local_mode:
             _LOG.warning(LOCAL_MODE_WARNING)
         else:

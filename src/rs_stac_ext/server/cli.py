@@ -58,7 +58,13 @@ EXIT_USAGE = 2
     help="With --pgstac: worker processes (each a replica with its own connection pool).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port to listen on.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -80,6 +86,7 @@ EXIT_USAGE = 2
     type=click.Choice(["debug", "info", "warning", "error"]),
     default="info",
     show_default=True,
+    help="Least severe log messages shown on stderr (the server's warnings always are).",
 )
 @click.pass_context
 def serve_command(
@@ -119,11 +126,7 @@ def serve_command(
 
         from rs_stac_ext.server.app import create_app
     except ImportError as exc:
-        click.echo(
-            f"error: serving needs Starlette and uvicorn ({exc}), dependencies of "
-            "rs-stac-ext: reinstall it with: pip install --force-reinstall rs-stac-ext",
-            err=True,
-        )
+        click.echo(f"error: {missing_dependency(exc)}", err=True)
         sys.exit(EXIT_USAGE)
     from rs_stac_ext.errors import RsStacExtError
     from rs_stac_ext.server.config import load_config
@@ -136,6 +139,30 @@ def serve_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     uvicorn.run(app, **_uvicorn_options((host, port, root_path, log_level, header_timeout)))
+
+
+# Top-level module -> the extra that installs it; any other module is a base dependency.
+_EXTRA_OF_MODULE = {"botocore": "server", "boto3": "server"}
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """Say which install gives the module an ``ImportError`` names.
+
+    Args:
+        exc: The error of a failed import.
+
+    Returns:
+        A sentence naming the module and the pip command that installs it.
+    """
+    module = (exc.name or "").partition(".")[0]
+    extra = _EXTRA_OF_MODULE.get(module)
+    if extra is not None:
+        return f"this needs {module} ({exc}): pip install 'rs-stac-ext[{extra}]'"
+    return (
+        f"serving needs {module or 'a module'} ({exc}), a dependency of rs-stac-ext that is "
+        "missing from this environment: pip install rs-stac-ext (in the environment that runs "
+        "rs-stac) installs it"
+    )
 
 
 _Listen = tuple[str, int, str, str, float]
@@ -240,8 +267,19 @@ def hash_key_command(generate: bool) -> None:
 @serve_command.command("issue-token")
 @click.option("--user", "subject", required=True, help="User name (the `sub` claim).")
 @click.option("--role", "roles", multiple=True, help="A role to grant. Repeatable.")
-@click.option("--ttl", type=click.IntRange(min=1), default=3600, show_default=True)
-@click.option("--secret-env", default="RS_STAC_JWT_SECRET", show_default=True)
+@click.option(
+    "--ttl",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Seconds the token stays valid (its `exp` claim).",
+)
+@click.option(
+    "--secret-env",
+    default="RS_STAC_JWT_SECRET",
+    show_default=True,
+    help="Environment variable holding the signing secret (the server's bearer secret).",
+)
 @click.option("--issuer", default=None, help="The `iss` claim.")
 @click.option("--audience", default=None, help="The `aud` claim.")
 def issue_token_command(

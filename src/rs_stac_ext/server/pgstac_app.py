@@ -369,7 +369,7 @@ def create_pgstac_app(
         assets_root: Folder local asset files must lie in (relative hrefs start there);
             ``None`` to serve no local file.
         settings: stac-fastapi-pgstac settings (read from the environment when ``None``).
-        s3_client: A ready boto3 S3 client (made from ``config.s3`` when ``None``).
+        s3_client: A ready botocore (or boto3) S3 client (made from ``config.s3`` when ``None``).
         keep_s3_alternate: Keep the original ``s3://`` href under ``alternate.s3``.
         pool_size: Largest number of database connections of this process (default 10).
 

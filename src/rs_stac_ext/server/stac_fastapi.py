@@ -194,7 +194,7 @@ class DownloadExtension(ApiExtension):
         source: Another source of Collections and Items, used instead of ``client``.
         config: Access control, redirect and S3 settings; ``None`` for local mode.
         local_root: Folder local asset files must lie in; ``None`` to serve none.
-        s3_client: A ready boto3 S3 client (made from ``config.s3`` when ``None``).
+        s3_client: A ready botocore (or boto3) S3 client (made from ``config.s3`` when ``None``).
         conformance_classes: Listed in ``conformsTo``: the v2.0.0 and v1.0.0 classes.
     """
 

@@ -7,7 +7,8 @@ Served documents get API links (``self``, ``root``, ``parent``, ``collection``, 
 ``next``) instead of the catalog's file links, and every asset this server can deliver gets
 its download URL as ``href``, as the download extension recommends; the original local path
 is never shown. A local asset whose file is missing or lies outside the catalog folder is left
-out of the served Item (a download URL would only answer 404), and a warning names it once.
+out of the served Item (a download URL would only answer 404); every such asset is named, with
+the reason, in a warning at start-up (:meth:`StacHandlers.report_left_out_assets`).
 """
 
 from __future__ import annotations
@@ -218,15 +219,34 @@ class StacHandlers:
         found, reason = find_local_file(self.catalog.root, href, item.path.parent)
         if found is None and (item.collection_id, item.id, key) not in self._reported:
             self._reported.add((item.collection_id, item.id, key))
-            _LOG.warning(
-                "asset %r of item %r in collection %r is not served: %s is %s",
-                key,
-                item.id,
-                item.collection_id,
-                href,
-                reason,
-            )
+            _LOG.warning(_left_out(item, key, href, reason))
         return found is not None
+
+    def report_left_out_assets(self) -> int:
+        """Log every local asset the served Items leave out, with the reason; count them.
+
+        Run at start-up, so that a file outside the catalog folder (or missing) is said before
+        the first request rather than when its Item is first served.
+
+        Returns:
+            How many assets are left out.
+        """
+        count = 0
+        for collection in self.catalog.collections():
+            for item in self.catalog.items(collection.id):
+                assets = item.document.get("assets")
+                if not isinstance(assets, Mapping):
+                    continue
+                for key, asset in assets.items():
+                    href = asset.get("href") if isinstance(asset, Mapping) else None
+                    if (
+                        isinstance(href, str)
+                        and href_kind(href) == HrefKind.LOCAL
+                        and self.backends.for_href(href) is not None
+                        and not self._local_file_found(item, key, href)
+                    ):
+                        count += 1
+        return count
 
     async def items(self, request: Request) -> Response:
         """``GET /collections/{collectionId}/items``: a page of Items."""
@@ -267,6 +287,13 @@ class StacHandlers:
         if item is None:
             raise ApiError(404, f"item {iid!r} not found in collection {cid!r}")
         return self._json(request, self._item(item, self._base(request)), _GEOJSON)
+
+
+def _left_out(item: CatalogItem, key: str, href: str, reason: str) -> str:
+    return (
+        f"asset {key!r} of item {item.id!r} in collection {item.collection_id!r} is not "
+        f"served (left out of the Item): {href} is {reason} ({item.path})"
+    )
 
 
 def _limit(value: str | None) -> int:

@@ -249,6 +249,7 @@ def map_command(
             )
         except ValueError as exc:
             raise click.UsageError(f"{from_file}: {exc}") from exc
+        _warn_without_attributes(name, from_file, page.records)
         if context.odata_root is None and page.root_url is not None:
             context = dataclasses.replace(context, root_url=page.root_url)
         results: Iterable[MappedItem | MappingError] = map_page(
@@ -267,6 +268,31 @@ def map_command(
         err=True,
     )
     sys.exit(EXIT_OK if tally.clean else EXIT_PARTIAL)
+
+
+# Services whose products carry most of what an Item says in their Attributes.
+_SERVICES_WITH_ATTRIBUTES = ("auxip", "prip", "lta")
+
+
+def _warn_without_attributes(service: str, source: str, records: list[Any]) -> None:
+    """Say when saved product records were fetched without ``$expand=Attributes``.
+
+    Stations send a product's ``Attributes`` only when asked; without them the Items still
+    map, but lack the product type, platform and processing fields.
+    """
+    if service not in _SERVICES_WITH_ATTRIBUTES:
+        return
+    lacking = sum(1 for r in records if isinstance(r, dict) and "Attributes" not in r)
+    if not lacking:
+        return
+    where = "standard input" if source == "-" else source
+    click.echo(
+        f"warning: {lacking} of {len(records)} record(s) in {where} have no Attributes: "
+        "their Items lack product:type, platform, processing:* and the other fields read "
+        "from them. Ask the station for them with $expand=Attributes "
+        "(.../Products?$expand=Attributes&$top=20).",
+        err=True,
+    )
 
 
 def _run(

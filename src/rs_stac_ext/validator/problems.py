@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rs_stac_ext.schemas import FormatMode, find_version, validator_for
+from rs_stac_ext.schemas import FormatMode, validator_for
 from rs_stac_ext.validator._linear_regex import search
 
 if TYPE_CHECKING:
@@ -718,13 +718,16 @@ def check(
 
     Args:
         document: The parsed JSON document.
-        identifier: Any spelling of a packaged schema's identifier.
+        identifier: Any spelling of a packaged schema's identifier, or a short name as the
+            command line takes it (``auxip``, ``cadip v1.4.0``, ``cadip@1.4.0``).
         formats: The format policy.
 
     Returns:
         The problems, in document order; empty when the document is valid.
     """
-    canonical = find_version(identifier).identifier
+    from rs_stac_ext.schemas._short_names import find_by_name
+
+    canonical = find_by_name(identifier).identifier
     return collect(validator_for(canonical, formats=formats), document, canonical)
 
 

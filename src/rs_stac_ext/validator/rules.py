@@ -28,6 +28,9 @@ rule                                  severity  what it checks
                                                 href of the form ``…/Products(<uuid>)…``
 ``lint/undeclared-extension``         warning   a prefixed field (``sat:``, ``product:``, …)
                                                 whose extension is not declared
+``lint/local-path-href``              warning   a link href is a local absolute file path
+                                                (``/data/item.json``), not a URL: the hint for
+                                                the ``iri`` format error of a ``self`` link
 ====================================  ========  ==============================================
 """
 
@@ -44,7 +47,7 @@ from rs_stac_ext.schemas import declared_versions
 from rs_stac_ext.schemas._catalog import ExtensionName
 from rs_stac_ext.validator.problems import Problem, pointer
 
-__all__ = ["RULES", "Rule", "RuleSet", "check_rules"]
+__all__ = ["LOCAL_ABSOLUTE_PATH", "RULES", "Rule", "RuleSet", "check_rules"]
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,18 @@ RULES: dict[str, Rule] = {
             "warning",
             "Every prefixed field belongs to an extension the document declares.",
         ),
+        Rule(
+            "lint/local-path-href",
+            "warning",
+            "No link href is a local absolute file path (a self link must be a URL).",
+        ),
     )
 }
 
 _PRODUCT_ID = re.compile(r"Products\(([0-9A-Fa-f-]{36})\)")
+# "/data/item.json" or "C:\data\item.json", but not "//host/path" (a network-path reference).
+LOCAL_ABSOLUTE_PATH = re.compile(r"/(?!/)|[A-Za-z]:[\\/]")
+"""Matches the start of an href that is a local absolute file path."""
 
 # Prefixes whose extension lives at a path that does not contain the prefix itself.
 _PREFIX_PATHS = {
@@ -432,6 +443,24 @@ def _undeclared_prefixes(document: dict[str, Any], declared: tuple[str, ...]) ->
                 )
 
 
+def _local_path_links(document: dict[str, Any]) -> Iterator[Problem]:
+    links = document.get("links")
+    if not isinstance(links, list):
+        return
+    for index, link in enumerate(links):
+        href = link.get("href") if isinstance(link, dict) else None
+        if isinstance(href, str) and LOCAL_ABSOLUTE_PATH.match(href):
+            yield _problem(
+                "lint/local-path-href",
+                "",
+                ["links", index, "href"],
+                f"{href!r} is a local file path, not a URL: write a relative href, or a "
+                "file:// URL where an absolute one is needed (a self link). pystac writes "
+                "the self link of an object read from a file this way: leave it out with "
+                "to_dict(include_self_link=False)",
+            )
+
+
 def _is_declared(prefix: str, declared: tuple[str, ...]) -> bool:
     wanted = (_PREFIX_PATHS.get(prefix, f"/{prefix}/"), f"/{prefix}-stac-extension/")
     return any(fragment in uri for uri in declared for fragment in wanted)
@@ -535,6 +564,8 @@ class RuleSet:
             and not self._all_declared(_field_names(document))
         ):
             found.extend(_undeclared_prefixes(document, self.declared))
+        if self.lint:
+            found.extend(_local_path_links(document))
         return found
 
     def _seen_before(self, document: dict[str, Any]) -> bool:

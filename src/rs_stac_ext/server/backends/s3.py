@@ -29,6 +29,9 @@ RETRY_AFTER_SECONDS = 10
 """``Retry-After`` sent with a 503."""
 
 _LOG = logging.getLogger(__name__)
+_NO_BOTOCORE = (
+    "serving s3:// assets needs botocore, which is not installed: pip install 'rs-stac-ext[server]'"
+)
 _MISSING = frozenset({"404", "NoSuchKey", "NoSuchBucket", "NotFound"})
 _TRANSIENT = frozenset(
     {"SlowDown", "ServiceUnavailable", "RequestTimeout", "Throttling", "InternalError"}
@@ -54,7 +57,7 @@ class S3Backend:
     Args:
         s3: Client settings.
         download: Redirect status and URL lifetime.
-        client: A ready boto3 S3 client (made from ``s3`` on first use when ``None``).
+        client: A ready botocore S3 client (made from ``s3`` on first use when ``None``).
     """
 
     def __init__(self, s3: S3Config, download: DownloadConfig, *, client: Any = None) -> None:
@@ -68,11 +71,15 @@ class S3Backend:
         return True
 
     def client(self) -> Any:
-        """Return the boto3 client, making it on first use (blocking)."""
+        """Return the botocore S3 client, making it on first use (blocking)."""
         with self._lock:
             if self._client is None:
-                import boto3  # type: ignore[import-untyped]
-                from botocore.config import Config  # type: ignore[import-untyped]
+                try:
+                    import botocore.session  # type: ignore[import-untyped]
+                    from botocore.config import Config  # type: ignore[import-untyped]
+                except ImportError:
+                    _LOG.error(_NO_BOTOCORE)
+                    raise ApiError(503, "this server cannot serve s3:// assets") from None
 
                 config = Config(
                     connect_timeout=self.settings.connect_timeout_seconds,
@@ -81,7 +88,7 @@ class S3Backend:
                     s3={"addressing_style": self.settings.addressing_style},
                     signature_version="s3v4",
                 )
-                self._client = boto3.session.Session().client(
+                self._client = botocore.session.get_session().create_client(
                     "s3",
                     endpoint_url=self.settings.endpoint_url,
                     region_name=self.settings.region,
@@ -90,12 +97,12 @@ class S3Backend:
             return self._client
 
     def _presign(self, bucket: str, key: str, target: AssetTarget, head: bool) -> tuple[str, str]:
+        client = self.client()  # first: says which extra to install when botocore is missing
         from botocore.exceptions import (  # type: ignore[import-untyped]
             BotoCoreError,
             ClientError,
         )
 
-        client = self.client()
         where = f"s3://{bucket}/{key}"
         try:
             meta = client.head_object(Bucket=bucket, Key=key)
