@@ -37,19 +37,25 @@ def test_reports_dataframe_holds_the_local_reports_row_for_row(
     dask_client: Any, tmp_path: Path
 ) -> None:
     stream = mixed_stream(tmp_path / "items.ndjson", 90)
+    needing = tmp_path / "needing.json"
+    unpublished = "https://stac-extensions.github.io/raster/v9.1.0/schema.json"
+    needing_item = dict(cadip_item(), id="needing")
+    needing_item["stac_extensions"] = [*needing_item["stac_extensions"], unpublished]
+    needing.write_text(json.dumps(needing_item), encoding="utf-8")
     single = tmp_path / "one.json"
     single.write_text(json.dumps(dict(cadip_item(), id="single")), encoding="utf-8")
     settings = options(tmp_path / "cache")
-    frame = reports_dataframe([stream, single], settings, workers=2, partition_bytes=6000)
+    inputs = [stream, needing, single]
+    frame = reports_dataframe(inputs, settings, workers=2, partition_bytes=6000)
     assert frame.npartitions > 4
     assert dict(frame.dtypes) == {
         name: pandas.api.types.pandas_dtype(dtype) for name, dtype in REPORT_COLUMNS.items()
     }
     computed = dask_client.compute(frame).result()
-    local = report_frame(validate([stream, single], settings))
+    local = report_frame(validate(inputs, settings))
     pandas.testing.assert_frame_equal(computed.reset_index(drop=True), local)
     # The local run itself: every kind of verdict and a read error are in there.
-    assert set(local["verdict"]) == {"invalid", "incomplete"}
+    assert set(local["verdict"]) == {"valid", "invalid", "incomplete"}
     assert local["first_error"].str.contains("invalid JSON").any()
     assert local["line"].iloc[0] == 1
     assert local["source"].iloc[-1] == str(single)
