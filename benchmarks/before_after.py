@@ -75,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         type=lambda text: [part for part in text.split(",") if part],
     )
     parser.add_argument("--repeat", type=int, default=5, help="rounds (each side once a round)")
-    parser.add_argument("--startups", type=int, default=3, help="start-up runs per side a round")
+    parser.add_argument(
+        "--startups",
+        type=int,
+        default=3,
+        help="start-up runs (and registry() probes) per side a round",
+    )
     parser.add_argument("--results", type=Path, default=HERE)
     args = parser.parse_args(argv)
     sources = {"before": args.before.resolve(), "after": args.after.resolve()}
@@ -118,11 +123,11 @@ def main(argv: list[str] | None = None) -> int:
                 stats = run_measured([*rs, "validate", *options, one], work / "one.out",
                                      envs[side], work)  # fmt: skip
                 startup[side].append(stats)
-            probe = subprocess.run(
-                [sys.executable, "-c", _REGISTRY_PROBE],
-                capture_output=True, text=True, env=envs[side], check=True,
-            )  # fmt: skip
-            registry[side].append(float(probe.stdout.strip()))
+                probe = subprocess.run(
+                    [sys.executable, "-c", _REGISTRY_PROBE],
+                    capture_output=True, text=True, env=envs[side], check=True,
+                )  # fmt: skip
+                registry[side].append(float(probe.stdout.strip()))
             for name in args.sets:
                 stdout = work / f"{name}-{side}.out"
                 stats = run_measured(
@@ -209,9 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         [
             "# Before and after, same data, one run",
             f"Command: `{raw['command'].strip()}`; {machine()}; {args.repeat} rounds alternating "
-            f"the sides ({args.startups} start-ups per side a round); medians, with the range "
-            f"of the runs in brackets.\n\nbefore: `{sources['before']}`; after: "
-            f"`{sources['after']}`.",
+            f"the sides ({args.startups} start-ups and registry() calls per side a round); "
+            f"medians, with the range of the runs in brackets.\n\n"
+            f"before: `{sources['before']}`; after: `{sources['after']}`.",
             "\n".join(lines),
             "Items whose verdict differs between the sides: "
             + ", ".join(f"{name} {count}" for name, count in differing.items())
