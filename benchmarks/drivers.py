@@ -60,11 +60,14 @@ def run_rs_api(
     started = time.perf_counter()
     count = 0
     invalid: list[str | None] = []
+    incomplete: list[str | None] = []
     errors: dict[str, list[str]] = {}
     not_checked: set[str] = set()
     for report in validate([source], options, jobs=jobs):
         count += 1
         not_checked.update(item.schema for item in report.not_checked)
+        if report.verdict == "incomplete":
+            incomplete.append(report.id)
         if report.verdict == "invalid":
             invalid.append(report.id)
             errors[str(report.id)] = [problem.path for problem in report.errors]
@@ -73,6 +76,7 @@ def run_rs_api(
         "items": count,
         "seconds": seconds,
         "invalid": invalid,
+        "incomplete": incomplete,
         "errors": errors,
         "not_checked": sorted(not_checked),
     }

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import itertools
 import json
 import random
+import re
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,7 +45,7 @@ EXTERNAL_IDS_URI = "https://stac-extensions.github.io/external-ids/v1.0.0/schema
 STAC_VERSION = "1.1.0"
 MANIFEST_NAME = "manifest.json"
 BROKEN_SHARE = 100  # one Item in this many is broken
-SET_NAMES = ("cadip", "auxip", "core", "core-dates", "s2l2a")
+SET_NAMES = ("cadip", "auxip", "core", "core-dates", "s2l2a", "s2-earth-search", "stations")
 
 Item = dict[str, Any]
 
@@ -832,6 +834,476 @@ def _s2_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
     }
 
 
+# ------------------------------------------------------------------------------------ Earth Search
+
+ES_EXTENSIONS = (
+    "https://stac-extensions.github.io/eo/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/file/v2.1.0/schema.json",
+    "https://stac-extensions.github.io/grid/v1.0.0/schema.json",
+    "https://stac-extensions.github.io/mgrs/v1.0.0/schema.json",
+    "https://stac-extensions.github.io/processing/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/projection/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/raster/v1.1.0/schema.json",
+    "https://stac-extensions.github.io/view/v1.0.0/schema.json",
+)
+_JP2 = "image/jp2"
+_MGRS_TILES = (
+    (31, "T", "CJ"), (32, "U", "NU"), (33, "T", "WM"), (30, "U", "XC"),
+    (29, "S", "ND"), (34, "V", "FN"), (35, "V", "LG"), (31, "U", "FS"),
+)  # fmt: skip
+_S2_PERCENTAGES = (
+    "degraded_msi_data", "nodata_pixel", "saturated_defective_pixel", "dark_features",
+    "cloud_shadow", "vegetation", "not_vegetated", "water", "unclassified",
+    "medium_proba_clouds", "high_proba_clouds", "thin_cirrus", "snow_ice",
+)  # fmt: skip
+
+
+def _raster_bands(resolution: int, reflectance: bool) -> list[dict[str, Any]]:
+    band: dict[str, Any] = {
+        "nodata": 0,
+        "data_type": "uint16",
+        "bits_per_sample": 15,
+        "spatial_resolution": resolution,
+    }
+    if reflectance:
+        band.update(scale=0.0001, offset=-0.1)
+    return [band]
+
+
+def _es_raster(
+    href: str, media_type: str, title: str, resolution: int, origin: tuple[int, int]
+) -> dict[str, Any]:
+    size = 109800 // resolution
+    return {
+        "href": href,
+        "type": media_type,
+        "title": title,
+        "gsd": resolution,
+        "proj:shape": [size, size],
+        "proj:transform": [resolution, 0, origin[0], 0, -resolution, origin[1]],
+    }
+
+
+def make_s2_earth_search(rng: random.Random, index: int) -> Item:
+    """Return one Sentinel-2 L2A Item shaped like those of Earth Search v1 (~25 KB).
+
+    STAC 1.0.0 declaring eo, file, grid, mgrs, processing, projection, raster and view: 12
+    band assets as cloud-optimised GeoTIFFs with ``eo:bands``, ``raster:bands`` and projection
+    fields, the true-colour, AOT, WVP and SCL rasters, a JPEG 2000 twin of each (``-jp2``), a
+    thumbnail and two metadata files; ``mgrs:*``, ``grid:code``, ``view:*``, ``processing:*``,
+    ``proj:epsg``, ``eo:cloud_cover``, three providers, eight titled links, and the ``s2:`` and
+    ``earthsearch:`` fields of the public Items, whose prefixes no declared extension owns.
+    """
+    satellite = ("S2A", "S2B", "S2C")[index % 3]
+    zone, band_letter, square = _MGRS_TILES[index % len(_MGRS_TILES)]
+    tile = f"{zone}{band_letter}{square}"
+    epsg = (32600 if band_letter >= "N" else 32700) + zone
+    easting = 300000 + 100020 * (index % 5)
+    northing = 4_000_020 + 109_800 * (index % 20)
+    moment = _epoch(index, 7).replace(microsecond=rng.randrange(1000) * 1000)
+    generated = moment + dt.timedelta(hours=3, minutes=rng.randrange(60))
+    created = generated + dt.timedelta(hours=1, seconds=rng.randrange(3600))
+    sequence = index % 3
+    item_id = f"{satellite}_{tile}_{moment:%Y%m%d}_{sequence}_L2A_{index:06d}"
+    base = f"https://sentinel-cogs.example.com/sentinel-s2-l2a-cogs/{zone}/{band_letter}/{square}"
+    day = f"{moment.year}/{moment.month}/{moment.day}"
+    base = f"{base}/{moment.year}/{moment.month}/{item_id}"
+    jp2_base = f"s3://sentinel-s2-l2a.example/tiles/{zone}/{band_letter}/{square}/{day}"
+    lon = round(rng.uniform(-170.0, 169.0), 9)
+    lat = round(rng.uniform(-70.0, 69.0), 9)
+    ring = [
+        [lon, lat],
+        [round(lon + 1.042193115, 9), round(lat + 0.013108202, 9)],
+        [round(lon + 1.052562890, 9), round(lat - 0.978772423, 9)],
+        [round(lon + 0.016334889, 9), round(lat - 0.991148989, 9)],
+        [lon, lat],
+    ]
+    origin = (easting, northing)
+    assets: dict[str, Any] = {}
+    twins: dict[str, Any] = {}
+    for key, band, common, centre, width, resolution in _S2_BANDS:
+        number = band.lstrip("B0")
+        title = f"{common.capitalize()} (band {number}) - {resolution}m"
+        eo_bands = [
+            {
+                "name": key,
+                "common_name": common,
+                "description": f"{common.capitalize()} (band {number})",
+                "center_wavelength": centre,
+                "full_width_half_max": width,
+            }
+        ]
+        asset = _es_raster(f"{base}/{band}.tif", _COG, title, resolution, origin)
+        asset["eo:bands"] = eo_bands
+        asset["raster:bands"] = _raster_bands(resolution, reflectance=True)
+        asset["roles"] = ["data", "reflectance"]
+        assets[key] = asset
+        twin = _es_raster(f"{jp2_base}/R{resolution}m/{band}.jp2", _JP2, title, resolution, origin)
+        twin["eo:bands"] = [dict(eo_bands[0])]
+        twin["raster:bands"] = _raster_bands(resolution, reflectance=False)
+        twin["file:size"] = rng.randrange(20_000_000, 240_000_000)
+        twin["roles"] = ["data", "reflectance"]
+        twins[f"{key}-jp2"] = twin
+    for key, title, resolution, data_type in (
+        ("aot", "Aerosol optical thickness (AOT)", 20, "uint16"),
+        ("scl", "Scene classification map (SCL)", 20, "uint8"),
+        ("wvp", "Water vapour (WVP)", 20, "uint16"),
+    ):
+        for suffix, media_type, href in (
+            ("", _COG, f"{base}/{key.upper()}.tif"),
+            ("-jp2", _JP2, f"{jp2_base}/R{resolution}m/{key.upper()}.jp2"),
+        ):
+            raster = _es_raster(href, media_type, title, resolution, origin)
+            raster["raster:bands"] = [
+                {"nodata": 0, "data_type": data_type, "spatial_resolution": resolution}
+            ]
+            if key != "scl":
+                raster["raster:bands"][0].update(scale=0.001, offset=0)
+            raster["roles"] = ["data"]
+            (twins if suffix else assets)[key + suffix] = raster
+    for suffix, media_type, href in (
+        ("", _COG, f"{base}/TCI.tif"),
+        ("-jp2", _JP2, f"{jp2_base}/R10m/TCI.jp2"),
+    ):
+        visual = _es_raster(href, media_type, "True color image", 10, origin)
+        visual["eo:bands"] = [
+            {"name": key, "common_name": common, "description": f"{common.capitalize()} band",
+             "center_wavelength": centre, "full_width_half_max": width}
+            for key, _, common, centre, width, _ in _S2_BANDS[3:0:-1]
+        ]  # fmt: skip
+        visual["raster:bands"] = [
+            {"nodata": 0, "data_type": "uint8", "spatial_resolution": 10} for _ in range(3)
+        ]
+        visual["roles"] = ["visual"]
+        (twins if suffix else assets)["visual" + suffix] = visual
+    assets.update(twins)
+    assets["thumbnail"] = {
+        "href": f"{base}/thumbnail.jpg",
+        "type": "image/jpeg",
+        "title": "Thumbnail image",
+        "roles": ["thumbnail"],
+        "file:size": rng.randrange(20_000, 90_000),
+    }
+    assets["granule_metadata"] = {
+        "href": f"{base}/granule_metadata.xml",
+        "type": "application/xml",
+        "roles": ["metadata"],
+        "file:size": rng.randrange(500_000, 700_000),
+        "file:checksum": _checksum(rng),
+    }
+    assets["tileinfo_metadata"] = {
+        "href": f"{base}/tileinfo_metadata.json",
+        "type": "application/json",
+        "roles": ["metadata"],
+    }
+    api = "https://earth-search.example.com/v1"
+    collection_url = f"{api}/collections/sentinel-2-l2a"
+    properties: dict[str, Any] = {
+        "created": _stamp(created),
+        "platform": f"sentinel-{satellite[1:].lower()}",
+        "constellation": "sentinel-2",
+        "instruments": ["msi"],
+        "eo:cloud_cover": round(rng.uniform(0.0, 100.0), 6),
+        "proj:epsg": epsg,
+        "mgrs:utm_zone": zone,
+        "mgrs:latitude_band": band_letter,
+        "mgrs:grid_square": square,
+        "grid:code": f"MGRS-{tile}",
+        "view:sun_azimuth": round(rng.uniform(20.0, 180.0), 13),
+        "view:sun_elevation": round(rng.uniform(10.0, 75.0), 13),
+        "providers": [dict(provider) for provider in _PROVIDERS],
+    }
+    for name in _S2_PERCENTAGES:
+        properties[f"s2:{name}_percentage"] = round(rng.uniform(0.0, 100.0), 6)
+    datatake = f"GS2{satellite[2]}_{moment:%Y%m%dT%H%M%S}_{30000 + index // 12:06d}_N05.10"
+    properties.update(
+        {
+            "s2:product_type": "S2MSI2A",
+            "s2:processing_baseline": "05.10",
+            "s2:product_uri": f"{item_id}.SAFE",
+            "s2:generation_time": _stamp(generated),
+            "s2:datatake_id": datatake,
+            "s2:datatake_type": "INS-NOBS",
+            "s2:datastrip_id": f"{satellite}_OPER_MSI_L2A_DS_{generated:%Y%m%dT%H%M%S}_N05.10",
+            "s2:granule_id": f"{satellite}_OPER_MSI_L2A_TL_{generated:%Y%m%dT%H%M%S}_T{tile}",
+            "s2:reflectance_conversion_factor": round(rng.uniform(0.96, 1.04), 12),
+            "datetime": _stamp(moment),
+            "s2:sequence": str(sequence),
+            "earthsearch:s3_path": f"s3://sentinel-cogs.example/{tile}/{item_id}",
+            "earthsearch:payload_id": f"roda-sentinel2/workflow-sentinel2-to-stac/{_uuid(rng)}",
+            "earthsearch:boa_offset_applied": True,
+            "processing:software": {"sentinel2-to-stac": "0.1.1"},
+            "updated": _stamp(created + dt.timedelta(minutes=2)),
+        }
+    )
+    links = [
+        {"rel": "self", "type": "application/geo+json",
+         "href": f"{collection_url}/items/{item_id}"},
+        {"rel": "canonical", "type": "application/json", "title": "This Item on S3",
+         "href": f"{base}/{item_id}.json"},
+        {"rel": "license", "title": "Sentinel data legal notice",
+         "href": "https://sentinel.esa.int/documents/247904/690755/Sentinel_Data_Legal_Notice"},
+        {"rel": "derived_from", "type": "application/geo+json",
+         "title": "The Level-1C Item",
+         "href": f"{api}/collections/sentinel-2-l1c/items/{item_id.replace('L2A', 'L1C')}"},
+        {"rel": "parent", "type": "application/json", "title": "Sentinel-2 Level-2A",
+         "href": collection_url},
+        {"rel": "collection", "type": "application/json", "title": "Sentinel-2 Level-2A",
+         "href": collection_url},
+        {"rel": "root", "type": "application/json", "title": "Earth Search by Example",
+         "href": api},
+        {"rel": "thumbnail", "type": "image/jpeg", "title": "Thumbnail",
+         "href": f"{collection_url}/items/{item_id}/thumbnail"},
+    ]  # fmt: skip
+    return {
+        "type": "Feature",
+        "stac_version": S2_STAC_VERSION,
+        "id": item_id,
+        "properties": properties,
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "links": links,
+        "assets": assets,
+        "bbox": [lon, round(lat - 0.991148989, 9), round(lon + 1.052562890, 9), lat],
+        "stac_extensions": list(ES_EXTENSIONS),
+        "collection": "sentinel-2-l2a",
+    }
+
+
+def _es_band(item: Item, rng: random.Random) -> str:
+    return rng.choice([band[0] for band in _S2_BANDS])
+
+
+def _earth_search_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def data_type_uint15(item: Item, rng: random.Random) -> Defect:
+        key = _es_band(item, rng)
+        item["assets"][key]["raster:bands"][0]["data_type"] = "uint15"
+        return Defect(
+            "raster-data-type-uint15", f"/assets/{_key(key)}/raster:bands/0/data_type", "schema"
+        )
+
+    def nodata_none(item: Item, rng: random.Random) -> Defect:
+        key = _es_band(item, rng)
+        item["assets"][key]["raster:bands"][0]["nodata"] = "none"
+        return Defect("raster-nodata-none", f"/assets/{_key(key)}/raster:bands/0/nodata", "schema")
+
+    def raster_bands_empty(item: Item, rng: random.Random) -> Defect:
+        key = _es_band(item, rng) + "-jp2"
+        item["assets"][key]["raster:bands"] = []
+        return Defect("raster-bands-empty", f"/assets/{_key(key)}/raster:bands", "schema")
+
+    def grid_code_space(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["grid:code"] = item["properties"]["grid:code"].replace("-", " ")
+        return Defect("grid-code-space", "/properties/grid:code", "schema")
+
+    def utm_zone_string(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["mgrs:utm_zone"] = str(item["properties"]["mgrs:utm_zone"])
+        return Defect("mgrs-utm-zone-string", "/properties/mgrs:utm_zone", "schema")
+
+    def no_grid_square(item: Item, rng: random.Random) -> Defect:
+        del item["properties"]["mgrs:grid_square"]
+        return Defect("mgrs-grid-square-missing", "/properties", "schema")
+
+    def cloud_cover_over_100(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["eo:cloud_cover"] = 100.5
+        return Defect("cloud-cover-over-100", "/properties/eo:cloud_cover", "schema")
+
+    def epsg_string(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["proj:epsg"] = f"EPSG:{item['properties']['proj:epsg']}"
+        return Defect("proj-epsg-string", "/properties/proj:epsg", "schema")
+
+    def sun_elevation_95(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["view:sun_elevation"] = 95.0
+        return Defect("sun-elevation-95", "/properties/view:sun_elevation", "schema")
+
+    def software_version_number(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["processing:software"]["sentinel2-to-stac"] = 0.11
+        return Defect(
+            "software-version-number",
+            "/properties/processing:software/sentinel2-to-stac",
+            "schema",
+        )
+
+    def file_size_negative(item: Item, rng: random.Random) -> Defect:
+        key = _es_band(item, rng) + "-jp2"
+        item["assets"][key]["file:size"] = -1
+        return Defect("file-size-negative", f"/assets/{_key(key)}/file:size", "schema")
+
+    def created_february_30(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["created"]
+        item["properties"]["created"] = value[:5] + "02-30" + value[10:]
+        return Defect("created-february-30", "/properties/created", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            data_type_uint15,
+            nodata_none,
+            raster_bands_empty,
+            grid_code_space,
+            utm_zone_string,
+            no_grid_square,
+            cloud_cover_over_100,
+            epsg_string,
+            sun_elevation_95,
+            software_version_number,
+            file_size_negative,
+            created_february_30,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
+# ------------------------------------------------------------------------------------ stations
+
+# The station simulator's records (CADIP sessions with their files, PRIP products) are the
+# templates: each Item is a template moved by whole days (every date-time, compact time and
+# session id in it), with fresh GUIDs, mapped by rs-stac-ext's own mapper.
+_STATION_TEMPLATES = (
+    ("prip", "s1a"), ("cadip", "mti"), ("prip", "s2a"), ("cadip", "sgs"),
+    ("prip", "s2b"), ("cadip", "ins"), ("cadip", "mps"), ("cadip", "nsg"), ("cadip", "cadip"),
+)  # fmt: skip
+_ISO_STAMP = re.compile(r"\b(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)")
+_COMPACT_STAMP = re.compile(r"(?<![0-9])(\d{8})(T\d{6})(?![0-9])")
+_SESSION_ID = re.compile(r"\b(S\d[A-Z]_)(\d{8})(\d{9,12})\b")
+_GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+@dataclass(frozen=True)
+class _StationTemplate:
+    service: str
+    station: str
+    text: str  # the record (and, for CADIP, its files) as JSON
+
+
+@functools.cache
+def _station_templates() -> tuple[_StationTemplate, ...]:
+    from rs_stac_ext.stations.simulator import DATA_DIR
+
+    by_service: dict[str, list[_StationTemplate]] = {"prip": [], "cadip": []}
+    for service, station in _STATION_TEMPLATES:
+        data = json.loads((Path(DATA_DIR) / service / f"{station}.json").read_text("utf-8"))
+        found = by_service[service]
+        if service == "prip":
+            for record in data["Products"]:
+                found.append(_StationTemplate(service, station, json.dumps(record)))
+            continue
+        files: dict[str, list[Any]] = {}
+        for record in data["Files"]:
+            files.setdefault(record["SessionId"], []).append(record)
+        for session in data["Sessions"]:
+            text = json.dumps({"session": session, "files": files[session["SessionId"]]})
+            found.append(_StationTemplate(service, station, text))
+    # PRIP and CADIP alternate (until the shorter list runs out).
+    pairs = itertools.zip_longest(by_service["prip"], by_service["cadip"])
+    return tuple(template for pair in pairs for template in pair if template is not None)
+
+
+def _shift_day(day: str, days: int, compact: bool) -> str:
+    moved = dt.date.fromisoformat(day if not compact else f"{day[:4]}-{day[4:6]}-{day[6:]}")
+    moved += dt.timedelta(days=days)
+    return moved.strftime("%Y%m%d" if compact else "%Y-%m-%d")
+
+
+def _moved(text: str, days: int, rng: random.Random) -> str:
+    text = _ISO_STAMP.sub(lambda m: _shift_day(m[1], days, False) + m[2], text)
+    text = _COMPACT_STAMP.sub(lambda m: _shift_day(m[1], days, True) + m[2], text)
+    text = _SESSION_ID.sub(lambda m: m[1] + _shift_day(m[2], days, True) + m[3], text)
+    guids: dict[str, str] = {}
+    return _GUID.sub(lambda m: guids.setdefault(m[0], _uuid(rng)), text)
+
+
+def make_station_item(rng: random.Random, index: int) -> Item:
+    """Return one PRIP product or CADIP session Item, made by rs-stac-ext's own mapper.
+
+    Half the Items are PRIP products (Sentinel-1 and Sentinel-2; STAC 1.1.0 with
+    external-ids, file, timestamps, sat, product, processing, sar and CS-SI's eopf), half CADIP
+    sessions with their DSDB files (cadip v2.0.0, external-ids, file, timestamps, sat,
+    product): the simulator's records moved in time, as a station would list them.
+    """
+    from rs_stac_ext.stations.mapping import MappingContext, map_record
+    from rs_stac_ext.stations.registry import Registry
+
+    templates = _station_templates()
+    template = templates[index % len(templates)]
+    shifted = json.loads(_moved(template.text, index // len(templates) + 1, rng))
+    registry = _station_registry(Registry)
+    context = MappingContext(
+        station=registry.station(template.service, template.station),
+        collection=f"{template.service}-{template.station}",
+        base_url="https://stac.example.com",
+        root_url=f"https://{template.station}.{template.service}.example.com/odata/v1",
+    )
+    if template.service == "prip":
+        mapped = map_record("prip", shifted, context=context)
+    else:
+        mapped = map_record("cadip", shifted["session"], context=context, files=shifted["files"])
+    if mapped.problems:
+        raise RuntimeError(f"the mapper left parts out of Item {index}: {mapped.problems}")
+    return mapped.item
+
+
+@functools.cache
+def _station_registry(registry_class: Any) -> Any:
+    return registry_class.load(None)
+
+
+def _station_defects() -> dict[str, Callable[[Item, random.Random], Defect]]:
+    def external_id_without_value(item: Item, rng: random.Random) -> Defect:
+        del item["properties"]["externalIds"][0]["value"]
+        return Defect("external-id-without-value", "/properties/externalIds/0", "schema")
+
+    def absolute_orbit_zero(item: Item, rng: random.Random) -> Defect:
+        item["properties"]["sat:absolute_orbit"] = 0
+        return Defect("absolute-orbit-zero", "/properties/sat:absolute_orbit", "schema")
+
+    def product_type_number(item: Item, rng: random.Random) -> Defect:
+        if "product:type" not in item["properties"]:
+            # A session of a mission without a known raw product type has no product:type.
+            item["properties"]["cadip:station_unit_id"] = "4a"
+            return Defect("station-unit-id-4a", "/properties/cadip:station_unit_id", "schema")
+        item["properties"]["product:type"] = 12
+        return Defect("product-type-number", "/properties/product:type", "schema")
+
+    def service_field(item: Item, rng: random.Random) -> Defect:
+        if "cadip:num_channels" in item["properties"]:
+            item["properties"]["cadip:num_channels"] = 5
+            return Defect("num-channels-five", "/properties/cadip:num_channels", "schema")
+        item["properties"]["processing:level"] = 2
+        return Defect("processing-level-number", "/properties/processing:level", "schema")
+
+    def file_size_negative(item: Item, rng: random.Random) -> Defect:
+        key = rng.choice(sorted(item["assets"]))
+        item["assets"][key]["file:size"] = -1
+        return Defect("file-size-negative", f"/assets/{_key(key)}/file:size", "schema")
+
+    def published_february_30(item: Item, rng: random.Random) -> Defect:
+        value = item["properties"]["published"]
+        item["properties"]["published"] = value[:5] + "02-30" + value[10:]
+        return Defect("published-february-30", "/properties/published", "format")
+
+    return {
+        fn.__name__: fn
+        for fn in (
+            external_id_without_value,
+            absolute_orbit_zero,
+            product_type_number,
+            service_field,
+            file_size_negative,
+            published_february_30,
+            _asset_without_href,
+            _link_without_href,
+        )
+    }
+
+
+def _station_rule_defect(item: Item, rng: random.Random) -> Defect | None:
+    """CADIP: mark a block final that is not the last of its channel (only our rules see it)."""
+    if "cadip:num_channels" not in item["properties"]:
+        return None
+    return _cadip_rule_defect(item, rng)
+
+
 # ------------------------------------------------------------------------------------ shared
 
 
@@ -913,6 +1385,23 @@ DATA_SETS = {
         None,
         "STAC 1.0.0 Item schema + eo v1.1.0, projection v1.1.0, view v1.0.0, sat v1.0.0, "
         "processing v1.1.0, file v2.1.0, timestamps v1.1.0",
+    ),
+    "s2-earth-search": DataSet(
+        "s2-earth-search",
+        make_s2_earth_search,
+        _earth_search_defects(),
+        None,
+        "STAC 1.0.0 Item schema + eo v1.1.0, file v2.1.0, grid v1.0.0, mgrs v1.0.0, "
+        "processing v1.1.0, projection v1.1.0, raster v1.1.0, view v1.0.0",
+    ),
+    "stations": DataSet(
+        "stations",
+        make_station_item,
+        _station_defects(),
+        _station_rule_defect,
+        "STAC 1.1.0 Item schema + external-ids v1.0.0 (README-written), file v2.1.0, "
+        "timestamps v1.1.0, sat v1.1.0, product v1.0.0; PRIP: processing v1.2.0, sar v1.3.0 "
+        "(Sentinel-1), eopf v1.2.0; CADIP: cadip v2.0.0",
     ),
 }
 
@@ -1023,6 +1512,15 @@ def main(argv: list[str] | None = None) -> int:
         "--core-dates", type=int, default=50_000, help="core-only Items with a time range"
     )
     parser.add_argument("--s2l2a", type=int, default=10_000, help="Sentinel-2 L2A Items")
+    parser.add_argument(
+        "--s2-earth-search",
+        type=int,
+        default=10_000,
+        help="Sentinel-2 L2A Items shaped like Earth Search's",
+    )
+    parser.add_argument(
+        "--stations", type=int, default=10_000, help="PRIP and CADIP Items from our mapper"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     args = parser.parse_args(argv)
     counts = {
@@ -1031,6 +1529,8 @@ def main(argv: list[str] | None = None) -> int:
         "core": args.core,
         "core-dates": args.core_dates,
         "s2l2a": args.s2l2a,
+        "s2-earth-search": args.s2_earth_search,
+        "stations": args.stations,
     }
     manifest = generate(args.out, counts, args.seed)
     for name, entry in manifest["sets"].items():

@@ -52,16 +52,37 @@ FULL_SIZES = {
     "core": 50_000,
     "core-dates": 50_000,
     "s2l2a": 10_000,
+    "s2-earth-search": 10_000,
+    "stations": 10_000,
 }
-QUICK_SIZES = {"cadip": 200, "auxip": 200, "core": 1_000, "core-dates": 1_000, "s2l2a": 200}
-SET_ORDER = ("cadip", "auxip", "core", "core-dates", "s2l2a")
+QUICK_SIZES = {
+    "cadip": 200,
+    "auxip": 200,
+    "core": 1_000,
+    "core-dates": 1_000,
+    "s2l2a": 200,
+    "s2-earth-search": 200,
+    "stations": 200,
+}
+SET_ORDER = ("cadip", "auxip", "core", "core-dates", "s2l2a", "s2-earth-search", "stations")
+# Sets whose Items declare external-ids (no published schema text: rs-stac's README-written one).
+EXTERNAL_IDS_SETS = ("cadip", "stations")
+EXTERNAL_IDS_URI = "https://stac-extensions.github.io/external-ids/v1.0.0/schema.json"
+# Sets whose every schema is built in (issue 19): never given the mirror, and any Item rs-stac
+# calls "incomplete" there stops the run.
+BUILT_IN_SETS = ("s2-earth-search", "stations")
 # Sets rustac can check offline (no extension declared: its compiled-in core schemas suffice).
 RUSTAC_SETS = ("core", "core-dates")
 # Sets pystac is timed on (it validates 10-50 Items/s and needs the network for STAC 1.0.0).
 PYSTAC_SETS = ("cadip", "auxip", "core")
 # stac-valid checks ~50 Sentinel-2 Items/s here (and takes ~10 s per 50,000 core-only Items on
 # a quiet machine): it is timed and judged on the first Items of the new sets.
-STAC_VALID_SAMPLE = {"s2l2a": 1_000, "core-dates": 10_000}
+STAC_VALID_SAMPLE = {
+    "s2l2a": 1_000,
+    "core-dates": 10_000,
+    "s2-earth-search": 1_000,
+    "stations": 1_000,
+}
 PEER_PACKAGES = {"stac-valid": "stac-valid==4.6.1", "rustac": "rustac==0.9.18"}
 # pystac validates ~10-50 Items/s here: it is timed on the first Items of a set only.
 PYSTAC_SAMPLE = {"cadip": 100, "auxip": 400, "core": 400}
@@ -181,16 +202,19 @@ class Verdicts:
         judged: Ids of the Items the tool gave a verdict on.
         invalid: Ids it found invalid.
         aborted: The tool stopped without per-Item verdicts (the reason).
+        incomplete: Ids it could not check in full (rs-stac's "incomplete" verdict).
     """
 
     judged: set[str] = field(default_factory=set)
     invalid: set[str] = field(default_factory=set)
     aborted: str | None = None
+    incomplete: set[str] = field(default_factory=set)
 
     def merge(self, other: Verdicts) -> None:
         """Add another run's verdicts."""
         self.judged |= other.judged
         self.invalid |= other.invalid
+        self.incomplete |= other.incomplete
         self.aborted = self.aborted or other.aborted
 
 
@@ -253,9 +277,12 @@ def read_rs_cli(stdout: Path) -> tuple[int, Verdicts, dict[str, list[str]]]:
             count += 1
             item = str(report.get("id"))
             verdicts.judged.add(item)
-            if report.get("verdict", "invalid" if not report["valid"] else "valid") == "invalid":
+            verdict = report.get("verdict", "invalid" if not report["valid"] else "valid")
+            if verdict == "invalid":
                 verdicts.invalid.add(item)
                 errors[item] = [problem["path"] for problem in report["errors"]]
+            elif verdict == "incomplete":
+                verdicts.incomplete.add(item)
     return count, verdicts, errors
 
 
@@ -352,6 +379,7 @@ class Row:
         checks: What the tool checked.
         raw: Raw measurements.
         sample: Only the set's first Items were checked (the broken ones among them judged).
+        fully_checked: Ours only: ``yes`` when no Item was left "incomplete".
     """
 
     tool: str
@@ -368,6 +396,7 @@ class Row:
     checks: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
     sample: int | None = None
+    fully_checked: str = "-"
 
 
 class Bench:
@@ -495,7 +524,7 @@ class Bench:
         Probed on the set's first Item, so that the mirror stops being used as soon as the
         schemas are built in.
         """
-        if self.mirror is None:
+        if self.mirror is None or name in BUILT_IN_SETS:
             return []
         probe = self.work / f"{name}.probe.ndjson"
         _head(self.source(name), probe, 1)
@@ -612,6 +641,9 @@ class Bench:
                 row.raw["missed"] = judgement.missed
                 row.raw["false_alarms"] = judgement.false_alarms
                 row.raw["valid_items_judged"] = judgement.judged_valid
+        if row.role == "ours" and verdicts is not None:
+            row.fully_checked = "no" if verdicts.incomplete else "yes"
+            row.raw["incomplete"] = sorted(verdicts.incomplete)
         if errors is not None:
             found, total = located(errors, broken)
             row.defects = f"{found}/{total}"
@@ -637,6 +669,7 @@ class Bench:
             runs = self.timed(tag, command, stdout)
             count, verdicts, errors = read_rs_cli(stdout)
             self.expect_all(name, count, stdout)
+            self.expect_fully_checked(name, verdicts.incomplete, stdout)
             row = Row(f"rs-stac validate -j {jobs} (CLI)", name, "ours", count, checks=checks)
             row.note = mirrored
             self.add(row, runs, [run.wall for run in runs], verdicts, errors)
@@ -651,8 +684,11 @@ class Bench:
             last = results[-1]
             self.expect_all(name, last["items"], self.work / f"{name}-{driver}.out")
             verdicts = Verdicts(
-                {str(i) for i in self.all_ids(name)}, {str(i) for i in last["invalid"]}
+                {str(i) for i in self.all_ids(name)},
+                {str(i) for i in last["invalid"]},
+                incomplete={str(i) for i in last["incomplete"]},
             )
+            self.expect_fully_checked(name, verdicts.incomplete, None, last["not_checked"])
             row = Row(label, name, "ours", last["items"], checks=checks)
             row.note = mirrored
             if last["not_checked"]:
@@ -669,6 +705,31 @@ class Bench:
             raise RuntimeError(
                 f"rs-stac-ext reported {count} of {expected} {name} Items:\n{error[-2000:]}"
             )
+
+    def expect_fully_checked(
+        self,
+        name: str,
+        incomplete: set[str],
+        stdout: Path | None,
+        not_checked: Sequence[str] = (),
+    ) -> None:
+        """Stop when rs-stac left Items "incomplete": every set must be checked in full.
+
+        Every schema the sets name is built in (issue 19), so an incomplete verdict is a
+        defect of the package, and the speed of a run that skipped schemas means nothing.
+        """
+        if not incomplete:
+            return
+        schemas = set(not_checked)
+        if stdout is not None:
+            with stdout.open(encoding="utf-8") as lines:
+                for line in lines:
+                    report = json.loads(line)
+                    schemas.update(entry["schema"] for entry in report.get("not_checked", []))
+        raise RuntimeError(
+            f"rs-stac-ext left {len(incomplete)} {name} Item(s) incomplete (first: "
+            f"{sorted(incomplete)[0]}); not checked: {', '.join(sorted(schemas)) or '?'}"
+        )
 
     def all_ids(self, name: str) -> list[str]:
         """Every Item id of a set, in file order."""
@@ -756,8 +817,14 @@ class Bench:
         if sample < count:
             row.sample = sample
             row.note = _join(row.note, f"timed and judged on the first {sample:,} Items")
-        if name == "cadip":
-            row.note = _join(row.note, "external-ids skipped (cannot be fetched)")
+        if name in EXTERNAL_IDS_SETS:
+            cached = self.work / "stac-valid-cache" / _stac_valid_name(EXTERNAL_IDS_URI)
+            row.note = _join(
+                row.note,
+                "external-ids from rs-stac's README-written schema (in its cache)"
+                if cached.exists()
+                else "external-ids skipped (cannot be fetched)",
+            )
         self.add(row, runs, [r["seconds"] for r in results], verdicts)
         log(f"stac-valid fast -q (CLI) on {name}")
         stdout = self.work / f"{name}-stac-valid-cli.out"
@@ -859,8 +926,8 @@ def table(rows: Iterable[Row]) -> str:
     """The result table in Markdown."""
     lines = [
         "| tool | data set | items | items/s | items/CPU-s | spread | peak RSS MiB "
-        "| wrong verdicts | defects reported | notes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| wrong verdicts | defects reported | fully checked | notes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
         items = f"{row.items:,}" if row.items else "-"
@@ -868,7 +935,8 @@ def table(rows: Iterable[Row]) -> str:
         spread = f"{row.spread:.0%}" if row.spread is not None and row.rate else "-"
         lines.append(
             f"| {row.tool} | {row.dataset} | {items} | {_rate(row.rate)} | {cpu} | {spread} "
-            f"| {_mib(row.peak_mib)} | {row.wrong} | {row.defects} | {row.note} |"
+            f"| {_mib(row.peak_mib)} | {row.wrong} | {row.defects} | {row.fully_checked} "
+            f"| {row.note} |"
         )
     return "\n".join(lines)
 
@@ -1117,6 +1185,7 @@ def main(argv: list[str] | None = None) -> int:
                 "peak_rss_mib": row.peak_mib,
                 "wrong_verdicts": row.wrong,
                 "defects_reported": row.defects,
+                "fully_checked": row.fully_checked,
                 "note": row.note,
                 "checks": row.checks,
                 "raw": row.raw,

@@ -7,12 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import UPSTREAM
-
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-# The Sentinel-2 set names STAC 1.0.0 and third-party extension schemas: measured where rs-stac
-# can have them (the published mirror, until they are built in).
-S2_SIZE = 20 if (UPSTREAM / "stac-schemas").is_dir() else 0
 
 
 def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -29,11 +24,20 @@ def test_quick_benchmark_reports_our_rows_and_finds_every_broken_item(tmp_path: 
     data = tmp_path / "data"
     generated = _run(
         BENCHMARKS / "generate.py", "--out", data, "--cadip", "20", "--auxip", "20",
-        "--core", "20", "--core-dates", "20", "--s2l2a", str(S2_SIZE),
+        "--core", "20", "--core-dates", "20", "--s2l2a", "20",
+        "--s2-earth-search", "20", "--stations", "20",
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr
     manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
-    names = ["cadip", "auxip", "core", "core-dates", *(["s2l2a"] if S2_SIZE else [])]
+    names = [
+        "cadip",
+        "auxip",
+        "core",
+        "core-dates",
+        "s2l2a",
+        "s2-earth-search",
+        "stations",
+    ]
     assert {
         name: len(entry["broken"]) for name, entry in manifest["sets"].items()
     } == dict.fromkeys(names, 1)
@@ -59,6 +63,7 @@ def test_quick_benchmark_reports_our_rows_and_finds_every_broken_item(tmp_path: 
         entry = manifest["sets"][row["dataset"]]
         assert row["items"] == entry["count"] == 20
         assert row["wrong_verdicts"] == "0", row
+        assert row["fully_checked"] == "yes", row
         assert row["raw"]["missed"] == []
         assert row["raw"]["false_alarms"] == []
         found, total = row["raw"]["defects_located"]

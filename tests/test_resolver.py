@@ -683,6 +683,28 @@ def test_registry_validates_a_collection_and_refuses_the_unknown(tmp_path: Path)
         local.is_valid({})
 
 
+def test_registry_retrieves_community_schemas_on_demand_only(tmp_path: Path) -> None:
+    # Reading every community file up front doubled the first call's cost (issue 19): the
+    # registry holds the packaged and pystac schemas, and gets the others when referenced.
+    resolver = SchemaResolver(settings(tmp_path))
+    raster = "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
+    assert resolver.resolve(raster).origin == "community"
+    fresh = SchemaResolver(settings(tmp_path))
+    registry = fresh.registry()
+    assert raster not in registry
+    assert ITEM_URI in registry
+    assert registry.get_or_retrieve(raster).value.contents == resolver.resolve(raster).contents
+    validator = jsonschema.Draft7Validator({"$ref": raster}, registry=fresh.registry())
+    item = {
+        **STAC_ITEM,
+        "stac_extensions": [raster],
+        "assets": {"data": {"href": "a.tif", "raster:bands": [{"data_type": "uint15"}]}},
+    }
+    assert not validator.is_valid(item)
+    item["assets"]["data"]["raster:bands"][0]["data_type"] = "uint16"
+    assert validator.is_valid(item)
+
+
 # --- command helpers --------------------------------------------------------------------------
 
 

@@ -474,9 +474,10 @@ class SchemaResolver:
 
         The registry already holds every packaged and pystac schema and every schema this
         resolver has resolved so far (looking those up is much faster than retrieving them);
-        anything else is retrieved on demand. Resources use the dialect their ``$schema``
-        names, draft-07 by default, and are registered under the URI they were resolved for
-        (not their ``$id``). An identifier no source has raises
+        anything else, the community schemas included, is retrieved on demand (reading every
+        community file up front would double the cost of the first call). Resources use the
+        dialect their ``$schema`` names, draft-07 by default, and are registered under the URI
+        they were resolved for (not their ``$id``). An identifier no source has raises
         ``referencing.exceptions.NoSuchResource``.
 
         Returns:
@@ -492,7 +493,9 @@ class SchemaResolver:
             preload = not self._preloaded
             self._preloaded = True
         if preload:
-            for uri, _, _ in self._builtin():
+            for uri, origin, _ in self._builtin():
+                if origin == "community":
+                    continue
                 with contextlib.suppress(SchemaUnavailableError):
                     self.resolve(uri)
         with self._lock:
