@@ -54,7 +54,6 @@ official STAC 1.1.0 ``common.json`` carries a mistyped ``$id``.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
@@ -84,6 +83,7 @@ from rs_stac_ext.schemas._community import (
 from rs_stac_ext.schemas._http import DEFAULT_PORTS, AllowList, HttpRefusedError, download
 from rs_stac_ext.schemas._resources import extensions_root
 from rs_stac_ext.schemas.pack import SchemaPack, default_schema_packs, open_pack
+from rs_stac_ext.validator.readers import is_link_loop
 
 if TYPE_CHECKING:
     import referencing
@@ -268,14 +268,6 @@ def _inside(root: Path, relative: str) -> Path | None:
     if candidate == real_root or not candidate.is_relative_to(real_root):
         return None
     return candidate
-
-
-def _is_link_loop(path: Path) -> bool:
-    try:
-        path.stat()
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
 
 
 _LOOP = "a loop of symbolic links"
@@ -742,7 +734,7 @@ class SchemaResolver:
         if path is None:
             notes.append(f"{relative} points outside the folder (refused)")
             return None
-        if _is_link_loop(path):
+        if is_link_loop(path):
             notes.append(f"{path} is {_LOOP}")
             return None
         if not path.is_file():
@@ -807,7 +799,7 @@ class SchemaResolver:
         mapped: set[Path] = set()
         for uri, relative in mapping.items():
             path = _inside(folder, relative)
-            if path is not None and _is_link_loop(path):
+            if path is not None and is_link_loop(path):
                 self.passed_over[str(path)] = _LOOP
             elif path is not None and path.is_file() and _is_web_uri(uri):
                 mapped.add(path)
@@ -829,7 +821,7 @@ class SchemaResolver:
                 path = _inside(root, str(relative))
                 if path is None or path in skip:
                     continue
-                if _is_link_loop(path):
+                if is_link_loop(path):
                     self.passed_over[str(path)] = _LOOP
                     continue
                 uri = _uri_from_layout(relative)

@@ -31,6 +31,7 @@ from rs_stac_ext.stations._errors import (
     bad_request,
     unprocessable,
 )
+from rs_stac_ext.stations._numbers import read_integer
 from rs_stac_ext.stations.missions import (
     UnknownSatellite,
     legacy_product_types,
@@ -468,7 +469,7 @@ class Translator:
                 return value.lower() == "true"
             raise unprocessable(f"{prop}: expected a boolean, got {value!r}")
         if kind == "int":
-            number = _integer(value)
+            number = read_integer(value)
             if number is None:
                 raise unprocessable(f"{prop}: expected an integer, got {_shown(value)}")
             if not _INT64[0] <= number <= _INT64[1]:
@@ -597,24 +598,6 @@ class Translator:
 
 
 _INT64 = (-(2**63), 2**63 - 1)
-_DIGITS = re.compile(r"[+-]?[0-9]{1,19}")
-
-
-def _integer(value: Any) -> int | None:
-    """Read an integer: a JSON integer, an integral float, or up to 19 ASCII digits.
-
-    ``str.isdigit`` would take ``'²'`` and ``int`` would then fail: only ASCII digits are
-    read, and no more of them than a 64-bit integer has, so ``int`` always succeeds.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        return int(value.strip())
-    return None
 
 
 def _shown(value: Any) -> str:

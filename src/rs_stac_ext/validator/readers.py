@@ -309,7 +309,7 @@ class _Reader:
             yield from self._walk(_FileWork(path))
         elif path.exists():
             yield InputDocument(target, error=ReadError("io", f"{target}: not a regular file"))
-        elif _is_link_loop(path):
+        elif is_link_loop(path):
             yield InputDocument(target, error=_loop_error(target))
         else:
             yield InputDocument(target, error=ReadError("usage", f"{target}: no such file"))
@@ -439,7 +439,7 @@ class _Reader:
             return
         if link.walked or str(real) in self.visited:
             return  # the folder walk reads it, or it was read already
-        if _is_link_loop(target):
+        if is_link_loop(target):
             yield InputDocument(
                 str(target), error=_loop_error(f"{link.catalog}: link {link.href!r}")
             )
@@ -735,7 +735,8 @@ def _keys_inside(repeated: tuple[RepeatedKey, ...], pointer: str) -> tuple[Repea
     return tuple(inside)
 
 
-def _is_link_loop(path: Path) -> bool:
+def is_link_loop(path: Path) -> bool:
+    """Tell whether a path ends in a loop of symbolic links (``stat`` says ``ELOOP``)."""
     try:
         path.stat()
     except OSError as exc:
@@ -836,7 +837,7 @@ def survey_inputs(targets: Iterable[str]) -> InputSurvey:
         if not _is_local_path(target):
             continue
         path = Path(target)
-        if not path.exists() and not _is_link_loop(path):  # a loop is read, and said
+        if not path.exists() and not is_link_loop(path):  # a loop is read, and said
             missing.append(target)
         elif path.is_dir():
             _, passed_over = folder_files(path)

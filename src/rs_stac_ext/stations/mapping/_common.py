@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from rs_stac_ext.errors import RsStacExtError
 from rs_stac_ext.schemas import newest, versions
+from rs_stac_ext.stations._numbers import read_integer
 
 __all__ = [
     "STAC_VERSION",
@@ -222,7 +223,7 @@ class Record:
         value = self.raw(field, required=required, aliases=aliases)
         if value is None:
             return None
-        number = _as_int(value)
+        number = read_integer(value)
         if number is None:
             raise self.error(field, f"expected an integer, got {_shown(value)}")
         if minimum is not None and number < minimum:
@@ -239,18 +240,6 @@ class Record:
         if not isinstance(value, bool):
             raise self.error(field, f"expected true or false, got {_shown(value)}")
         return value
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,19}", value.strip()):
-        return int(value.strip())
-    return None
 
 
 def record_label(data: Any, index: int, fields: Iterable[str]) -> str:
